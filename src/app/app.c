@@ -1,0 +1,87 @@
+#include "app/app.h"
+#include "core/log.h"
+#include "core/util.h"
+#include "features/accounts/accounts.h"
+#include "features/audit/audit.h"
+#include "features/media/media.h"
+#include "features/posts/posts.h"
+#include "http/csrf.h"
+#include "http/http.h"
+#include "web/page.h"
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+const struct feature_schema app_schemas[] = {
+	{"accounts", accounts_migrations},
+	{"audit", audit_migrations},
+	{"posts", posts_migrations},
+	{NULL, NULL},
+};
+
+static bool health(void)
+{
+	store *s = store_thread();
+	return s && store_scalar(s, -1, "SELECT 1", "") == 1;
+}
+
+void app_register_routes(void)
+{
+	static bool done;
+	if (done)
+		return;
+	done = true;
+	web_routes();
+	media_routes();
+	accounts_routes();
+	audit_routes();
+	posts_routes();
+}
+
+/* The 32-byte site secret that keys CSRF tokens; created once per database. */
+static bool load_secret(store *s, unsigned char key[32])
+{
+	arena *a = arena_new();
+	char *hex = setting_get(s, a, "csrf_secret");
+	bool ok = false;
+	if (!hex) {
+		char fresh[65];
+		random_hex(fresh, 32);
+		if (setting_set(s, "csrf_secret", fresh))
+			hex = arena_strdup(a, fresh);
+	}
+	if (hex && strlen(hex) == 64)
+		ok = sodium_hex2bin(key, 32, hex, 64, NULL, NULL, NULL) == 0;
+	arena_free(a);
+	return ok;
+}
+
+bool app_start(const struct config *cfg, store *s, char *err, size_t errn)
+{
+	if (sodium_init() < 0) {
+		snprintf(err, errn, "libsodium failed to initialise");
+		return false;
+	}
+	if (!i18n_init(err, errn))
+		return false;
+	unsigned char key[32];
+	if (!load_secret(s, key)) {
+		snprintf(err, errn, "cannot read or create the site secret in the database");
+		return false;
+	}
+	csrf_set_secret(key);
+	sodium_memzero(key, sizeof key);
+	http_auth_hook = accounts_resolve;
+	http_lang_hook = lang_choose;
+	http_error_page_hook = error_page;
+	http_translate_hook = translate;
+	http_health_hook = health;
+	app_register_routes();
+	(void)cfg;
+	return true;
+}
+
+void app_stop(void)
+{
+	i18n_shutdown();
+}

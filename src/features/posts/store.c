@@ -1,0 +1,236 @@
+/* Posts storage: every SQL statement of the posts feature lives here. */
+#include "features/posts/posts.h"
+#include "core/util.h"
+#include <string.h>
+
+const char *const post_kinds[] = {"announcement", "decision", "policy", "news", NULL};
+static const char *const status_names[] = {"draft", "published", "unpublished", "archived"};
+
+bool post_kind_valid(const char *kind)
+{
+	for (int i = 0; kind && post_kinds[i]; i++)
+		if (!strcmp(kind, post_kinds[i]))
+			return true;
+	return false;
+}
+
+const char *post_status_name(enum post_status s) { return status_names[s]; }
+
+bool post_status_parse(const char *name, enum post_status *out)
+{
+	for (int i = 0; name && i < 4; i++)
+		if (!strcmp(name, status_names[i])) {
+			*out = (enum post_status)i;
+			return true;
+		}
+	return false;
+}
+
+const char *post_state_key(const struct post *p, int64_t now)
+{
+	if (p->status == POST_PUBLISHED && p->publish_at > now)
+		return "status.scheduled";
+	static const char *const keys[] = {"status.draft", "status.published", "status.unpublished", "status.archived"};
+	return keys[p->status];
+}
+
+bool post_visible(const struct post *p, int64_t now)
+{
+	return (p->status == POST_PUBLISHED || p->status == POST_ARCHIVED) && p->publish_at && p->publish_at <= now;
+}
+
+#define COLS "id, dept_id, author_id, kind, lang, title, slug, summary, cover, status, publish_at, created_at, updated_at"
+
+static void read_row(store_stmt *st, arena *a, struct post *p)
+{
+	memset(p, 0, sizeof *p);
+	p->id = store_int(st, 0);
+	p->dept_id = store_int(st, 1);
+	p->author_id = store_int(st, 2);
+	p->kind = arena_strdup(a, store_text(st, 3));
+	p->lang = arena_strdup(a, store_text(st, 4));
+	p->title = arena_strdup(a, store_text(st, 5));
+	p->slug = arena_strdup(a, store_text(st, 6));
+	p->summary = arena_strdup(a, store_text(st, 7));
+	p->cover = arena_strdup(a, store_text(st, 8));
+	post_status_parse(store_text(st, 9), &p->status);
+	p->publish_at = store_int(st, 10);
+	p->created_at = store_int(st, 11);
+	p->updated_at = store_int(st, 12);
+	p->body = p->body_html = "";
+}
+
+static void load_tags(store *s, arena *a, struct post *p)
+{
+	store_stmt *st = store_prepare(s, "SELECT tag FROM post_tags WHERE post_id = ? ORDER BY tag");
+	if (!st)
+		return;
+	store_bind_int(st, 1, p->id);
+	const char *tags[POST_TAGS_MAX];
+	int n = 0;
+	while (n < POST_TAGS_MAX && store_step(st) == STORE_ROW)
+		tags[n++] = arena_strdup(a, store_text(st, 0));
+	store_done(st);
+	p->tags = arena_alloc(a, sizeof *p->tags * (size_t)(n + 1));
+	memcpy(p->tags, tags, sizeof *tags * (size_t)n);
+	p->ntags = n;
+}
+
+bool post_load(store *s, arena *a, int64_t id, struct post *p)
+{
+	store_stmt *st = store_prepare(s, "SELECT " COLS ", body, body_html FROM posts WHERE id = ?");
+	if (!st)
+		return false;
+	store_bind_int(st, 1, id);
+	bool found = store_step(st) == STORE_ROW;
+	if (found) {
+		read_row(st, a, p);
+		p->body = arena_strdup(a, store_text(st, 13));
+		p->body_html = arena_strdup(a, store_text(st, 14));
+	}
+	store_done(st);
+	if (found)
+		load_tags(s, a, p);
+	return found;
+}
+
+int post_list(store *s, arena *a, const struct post_filter *f, int64_t now, struct post **out)
+{
+	static const char public_sql[] =
+		"SELECT " COLS " FROM posts WHERE status = 'published' AND publish_at <= ?1"
+		" AND (publish_at, id) < (?2, ?3)"
+		" AND (?4 = 0 OR dept_id = ?4) AND (?5 IS NULL OR kind = ?5) AND (?6 IS NULL OR lang = ?6)"
+		" AND (?7 IS NULL OR id IN (SELECT post_id FROM post_tags WHERE tag = ?7))"
+		" ORDER BY publish_at DESC, id DESC LIMIT ?8";
+	/* Editors see every status, ordered by last change. */
+	static const char staff_sql[] =
+		"SELECT " COLS " FROM posts WHERE ?1 >= 0"
+		" AND (updated_at, id) < (?2, ?3)"
+		" AND (?4 = 0 OR dept_id = ?4) AND (?5 IS NULL OR kind = ?5) AND (?6 IS NULL OR lang = ?6)"
+		" AND (?7 IS NULL OR id IN (SELECT post_id FROM post_tags WHERE tag = ?7))"
+		" ORDER BY updated_at DESC, id DESC LIMIT ?8";
+	store_stmt *st = store_prepare(s, f->staff_all ? staff_sql : public_sql);
+	if (!st)
+		return -1;
+	int limit = f->limit < 1 ? 20 : f->limit > 100 ? 100 : f->limit;
+	store_bind_int(st, 1, now);
+	store_bind_int(st, 2, f->before_at ? f->before_at : INT64_MAX);
+	store_bind_int(st, 3, f->before_at ? f->before_id : INT64_MAX);
+	store_bind_int(st, 4, f->dept_id);
+	store_bind_text(st, 5, f->kind);
+	store_bind_text(st, 6, f->lang);
+	store_bind_text(st, 7, f->tag);
+	store_bind_int(st, 8, limit);
+	struct post *posts = arena_alloc(a, sizeof *posts * (size_t)limit);
+	int n = 0, rc;
+	while (n < limit && (rc = store_step(st)) == STORE_ROW)
+		read_row(st, a, &posts[n++]);
+	store_done(st);
+	for (int i = 0; i < n; i++)
+		load_tags(s, a, &posts[i]);
+	*out = posts;
+	return n;
+}
+
+static bool save_tags(store *s, const struct post *p)
+{
+	if (store_run(s, "DELETE FROM post_tags WHERE post_id = ?", "i", p->id) < 0)
+		return false;
+	for (int i = 0; i < p->ntags; i++)
+		if (store_run(s, "INSERT INTO post_tags(post_id, tag) VALUES (?, ?) ON CONFLICT DO NOTHING",
+			      "it", p->id, p->tags[i]) < 0)
+			return false;
+	return true;
+}
+
+int64_t post_insert(store *s, struct post *p)
+{
+	int64_t now = now_s();
+	p->created_at = p->updated_at = now;
+	if (!store_begin(s))
+		return -1;
+	store_stmt *st = store_prepare(s,
+		"INSERT INTO posts(dept_id, author_id, kind, lang, title, slug, summary, body, body_html, cover,"
+		" status, publish_at, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id");
+	if (!st)
+		goto fail;
+	store_bind_int(st, 1, p->dept_id);
+	if (p->author_id)
+		store_bind_int(st, 2, p->author_id);
+	store_bind_text(st, 3, p->kind);
+	store_bind_text(st, 4, p->lang);
+	store_bind_text(st, 5, p->title);
+	store_bind_text(st, 6, p->slug);
+	store_bind_text(st, 7, p->summary);
+	store_bind_text(st, 8, p->body);
+	store_bind_text(st, 9, p->body_html);
+	store_bind_text(st, 10, p->cover);
+	store_bind_text(st, 11, status_names[p->status]);
+	if (p->publish_at)
+		store_bind_int(st, 12, p->publish_at);
+	store_bind_int(st, 13, now);
+	store_bind_int(st, 14, now);
+	p->id = store_step(st) == STORE_ROW ? store_int(st, 0) : -1;
+	while (p->id > 0 && store_step(st) == STORE_ROW)
+		;
+	store_done(st);
+	if (p->id < 0 || !save_tags(s, p) || !store_commit(s))
+		goto fail;
+	return p->id;
+fail:
+	store_rollback(s);
+	return -1;
+}
+
+bool post_save(store *s, const struct post *p)
+{
+	if (!store_begin(s))
+		return false;
+	store_stmt *st = store_prepare(s,
+		"UPDATE posts SET dept_id = ?, kind = ?, lang = ?, title = ?, slug = ?, summary = ?, body = ?,"
+		" body_html = ?, cover = ?, status = ?, publish_at = ?, updated_at = ? WHERE id = ?");
+	if (!st)
+		goto fail;
+	store_bind_int(st, 1, p->dept_id);
+	store_bind_text(st, 2, p->kind);
+	store_bind_text(st, 3, p->lang);
+	store_bind_text(st, 4, p->title);
+	store_bind_text(st, 5, p->slug);
+	store_bind_text(st, 6, p->summary);
+	store_bind_text(st, 7, p->body);
+	store_bind_text(st, 8, p->body_html);
+	store_bind_text(st, 9, p->cover);
+	store_bind_text(st, 10, status_names[p->status]);
+	if (p->publish_at)
+		store_bind_int(st, 11, p->publish_at);
+	store_bind_int(st, 12, now_s());
+	store_bind_int(st, 13, p->id);
+	int rc = store_step(st);
+	store_done(st);
+	if (rc != STORE_DONE || store_changes(s) != 1 || !save_tags(s, p) || !store_commit(s))
+		goto fail;
+	return true;
+fail:
+	store_rollback(s);
+	return false;
+}
+
+bool post_set_status(store *s, int64_t id, enum post_status stt, int64_t at)
+{
+	if (at > 0)
+		return store_run(s, "UPDATE posts SET status = ?, publish_at = ?, updated_at = ? WHERE id = ?",
+				 "tiii", status_names[stt], at, now_s(), id) == 1;
+	return store_run(s, "UPDATE posts SET status = ?, updated_at = ? WHERE id = ?", "tii",
+			 status_names[stt], now_s(), id) == 1;
+}
+
+bool post_delete(store *s, int64_t id)
+{
+	return store_run(s, "DELETE FROM posts WHERE id = ?", "i", id) == 1;
+}
+
+int64_t post_next_scheduled(store *s, int64_t now)
+{
+	return store_scalar(s, 0, "SELECT coalesce(min(publish_at), 0) FROM posts WHERE status = 'published' AND publish_at > ?",
+			    "i", now);
+}

@@ -1,0 +1,200 @@
+/* Rule-based language id, see langid.h. */
+#include "text/langid.h"
+#include <math.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include "core/strbuf.h"
+#include "text/normalize.h"
+#include "text/tokenize.h"
+
+#define MAX_TOK 512
+
+/* Darija (Moroccan, Algerian, Tunisian) in Latin script: frequent words and
+ * spellings. Sorted for bisection (checked by the unit test). */
+static const char *const az_words[] = {
+	"3ad", "3afak", "3ajbni", "3al", "3ala", "3ib", "3lach", "3leh", "3lik", "3lih", "3liha",
+	"3likom", "3sal", "5ir", "7aja", "9albi", "a7la", "a7sen", "a9wa", "ahla", "ahsen", "allah",
+	"amin", "barcha", "barsha", "behi", "behia", "bezaf", "bezzaf", "bghit", "bla", "brabi",
+	"bsara7a", "bsaraha", "bzaf", "bzf", "bzzf", "chab3a", "chay", "chbik", "chkoun", "chno",
+	"chnou", "chnowa", "chwiya", "daba", "diyal", "dyal", "ena", "enta", "enti", "fel", "fih",
+	"fiha", "fik", "fil", "ghir", "hadchi", "haka", "hakka", "hamdoulah", "hamdoullah",
+	"hedha", "hedhi", "hekka", "houwa", "inchallah", "inti", "kayn", "kayna", "kbir",
+	"khalas", "khoya", "khouya", "khti", "kifach", "kifech", "kima", "klem", "kol", "lkol",
+	"m3a", "m3ak", "m3alem", "m3allem", "ma3lich", "ma7la", "ma7lek", "ma7leha", "machallah",
+	"machi", "mahlek", "mahleha", "mahouch", "makaynch", "mala", "malla", "mamstou", "mashallah",
+	"maset", "masset", "masta", "mch", "mech", "mel", "meskin", "mouch", "mra", "msata", "mta3",
+	"mte3", "mzian", "mziana", "mzyan", "mzyana", "nchallah", "nchalah", "nes", "nmout", "rabbi",
+	"rabi", "rahi", "raho", "rahou", "rajel", "rak", "rana", "rani", "raw3a", "sa7a", "sa7bi",
+	"sahbi", "saha", "safi", "taw", "tbarkallah", "te3jebni", "tfouh", "wa7dek", "wahdek",
+	"wakha", "walah", "wallah", "wallahi", "wesh", "wlh", "wlah", "ya3ni", "ya3tik", "yasser",
+	"yaser", "ye3jebni", "yeser", "yesser", "zid", "zin", "zina", "zwin", "zwina",
+};
+
+/* Frequent French/English words that are not in the stop lists. */
+static const char *const fr_words[] = {
+	"aujourd'hui", "avait", "beaucoup", "bien", "bonjour", "bonne", "encore", "faut", "jamais",
+	"merci", "moins", "non", "oui", "peu", "plus", "pourquoi", "quand", "rien", "sont", "tres",
+	"trop", "vraiment",
+};
+static const char *const en_words[] = {
+	"can't", "day", "don't", "good", "great", "just", "know", "like", "love", "new", "not", "now",
+	"people", "really", "thanks", "think", "time", "today", "tomorrow", "want", "well",
+};
+
+static bool in(const char *const *list, size_t n, const char *w, size_t len)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = strncmp(list[mid], w, len);
+		if (c == 0)
+			c = list[mid][len] ? 1 : 0;
+		if (c == 0)
+			return true;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return false;
+}
+#define IN(list, w, n) in(list, sizeof list / sizeof *list, w, n)
+
+/* Digit-letter Arabizi word: letters and one of 2 3 5 7 8 9 mixed, not an
+ * ordinal (1er, 2eme, 3rd), a code (mp3, g20, h24) or "4ever"-style English. */
+static bool digit_letter_word(const char *w, size_t n)
+{
+	size_t letters = 0, dl = 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)w[i];
+		if (c >= 'a' && c <= 'z')
+			letters++;
+		else if (strchr("235789", c) && c)
+			dl++;
+		else if (c >= '0' && c <= '9')
+			return false;
+	}
+	if (!letters || !dl || letters < 2)
+		return false;
+	/* digits all at the end and few letters before: codes such as mp3, ps5 */
+	if (n >= 2 && w[0] >= 'a' && w[0] <= 'z' && w[n - 1] >= '0' && w[n - 1] <= '9') {
+		size_t i = 0;
+		while (i < n && w[i] >= 'a' && w[i] <= 'z')
+			i++;
+		if (i <= 3)
+			return false;
+	}
+	static const char *const ord[] = {"eme", "ème", "er", "nd", "rd", "th", "st", "e", "k", "h", "am",
+	                                  "pm", "min", "ans", "kg", "km"};
+	size_t i = 0;
+	while (i < n && w[i] >= '0' && w[i] <= '9')
+		i++;
+	if (i > 0)
+		for (size_t k = 0; k < sizeof ord / sizeof *ord; k++)
+			if (!strcmp(w + i, ord[k]) || (n - i == strlen(ord[k]) && !memcmp(w + i, ord[k], n - i)))
+				return false;
+	return true;
+}
+
+/* Weak Darija spelling patterns, used only when no word voted. */
+static bool darija_pattern(const char *w, size_t n)
+{
+	static const char *const pat[] = {"kh", "gh", "dh", "ouh", "ech", "iw", "ou3", "aa"};
+	for (size_t k = 0; k < sizeof pat / sizeof *pat; k++)
+		if (memmem(w, n, pat[k], strlen(pat[k])))
+			return true;
+	return false;
+}
+
+enum text_lang text_langid(const char *s, size_t n, double *confidence)
+{
+	strbuf sb = STRBUF_INIT, f = STRBUF_INIT;
+	text_span *tok = malloc(MAX_TOK * sizeof *tok);
+	enum text_lang r = TEXT_LANG_UND;
+	double conf = 0;
+	if (!tok)
+		goto done;
+	text_normalize_into(&sb, s, n, TEXT_LANG_UND, 0);
+	size_t k = text_split(sb_str(&sb), sb.len, tok, MAX_TOK);
+	size_t ar = 0, lat = 0;
+	double sc[TEXT_LANG_COUNT] = {0};
+	bool pattern = false;
+	for (size_t i = 0; i < k; i++) {
+		if (tok[i].kind != TEXT_TOK_WORD)
+			continue;
+		if (tok[i].arabic) {
+			ar += tok[i].len / 2;
+			continue;
+		}
+		lat += tok[i].len;
+		const char *w = tok[i].s;
+		size_t wl = tok[i].len;
+		bool accent = false;
+		for (size_t j = 0; j < wl; j++)
+			if ((unsigned char)w[j] == 0xC3) /* U+00C0..U+00FF: é è à ç ... */
+				accent = true;
+		sb_reset(&f);
+		text_fold_into(&f, w, wl);
+		const char *fw = f.data;
+		size_t fl = f.len;
+		if (fl > 40)
+			continue;
+		bool az = IN(az_words, fw, fl) || text_is_stopword(fw, fl, TEXT_LANG_AR_LATN);
+		bool fr = IN(fr_words, fw, fl) || (fl >= 2 && text_is_stopword(fw, fl, TEXT_LANG_FR));
+		bool en = IN(en_words, fw, fl) || (fl >= 2 && text_is_stopword(fw, fl, TEXT_LANG_EN));
+		if (digit_letter_word(fw, fl)) {
+			sc[TEXT_LANG_AR_LATN] += 2;
+			continue;
+		}
+		if (accent && !az)
+			sc[TEXT_LANG_FR] += 1;
+		if (az + fr + en == 1) {
+			if (az)
+				sc[TEXT_LANG_AR_LATN] += 1.5;
+			if (fr)
+				sc[TEXT_LANG_FR] += 1;
+			if (en)
+				sc[TEXT_LANG_EN] += 1;
+		} else if (az + fr + en == 0 && fl >= 3) {
+			if (darija_pattern(fw, fl))
+				pattern = true;
+			/* English spelling cues */
+			if ((fl > 4 && !memcmp(fw + fl - 3, "ing", 3)) || memmem(fw, fl, "th", 2) ||
+			    memmem(fw, fl, "wh", 2))
+				sc[TEXT_LANG_EN] += 0.3;
+			if ((fl > 4 && (!memcmp(fw + fl - 3, "eau", 3) || !memcmp(fw + fl - 3, "eux", 3) ||
+			                !memcmp(fw + fl - 3, "ait", 3) || !memcmp(fw + fl - 4, "ment", 4))) ||
+			    memmem(fw, fl, "qu", 2))
+				sc[TEXT_LANG_FR] += 0.3;
+		}
+	}
+	if (ar == 0 && lat == 0)
+		goto done;
+	if (ar >= lat) {
+		r = TEXT_LANG_AR;
+		conf = (double)ar / (double)(ar + lat);
+		goto done;
+	}
+	double best = 0, sum = 0;
+	for (int l = TEXT_LANG_AR_LATN; l <= TEXT_LANG_EN; l++)
+		if (sc[l] > best)
+			best = sc[l], r = (enum text_lang)l;
+	if (best == 0) {
+		r = pattern ? TEXT_LANG_AR_LATN : TEXT_LANG_FR;
+		conf = 0.4;
+		goto done;
+	}
+	for (int l = TEXT_LANG_AR_LATN; l <= TEXT_LANG_EN; l++)
+		sum += exp(sc[l] - best);
+	conf = 1.0 / sum;
+	if (ar)
+		conf *= (double)lat / (double)(ar + lat);
+done:
+	if (confidence)
+		*confidence = conf;
+	sb_free(&sb);
+	sb_free(&f);
+	free(tok);
+	return r;
+}

@@ -1,0 +1,573 @@
+/* Sentiment model: load/save, prediction, training with liblinear. */
+#include "text/sentiment.h"
+#include <linear.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <zlib.h>
+
+#define MAGIC "MJSENT01"
+#define MAX_HEADER 65536
+#define MAX_FILE (64u << 20)
+
+struct sent_model {
+	unsigned bits, nl;
+	char labels[SENT_MAX_LABELS][SENT_LABEL_MAX];
+	char *header;            /* "key=value\n" lines, NUL-terminated */
+	char version[160];
+	float scale[SENT_MAX_LABELS], bias[SENT_MAX_LABELS];
+	int8_t *q;               /* quantised weights, 2^bits x nl */
+	float *w;                /* dequantised, same layout */
+};
+
+static void seterr(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void seterr(char *err, size_t errlen, const char *fmt, ...)
+{
+	if (!err || !errlen)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+}
+
+void sent_model_free(sent_model *m)
+{
+	if (!m)
+		return;
+	free(m->header);
+	free(m->q);
+	free(m->w);
+	free(m);
+}
+
+const char *sent_model_version(const sent_model *m) { return m->version; }
+unsigned sent_model_bits(const sent_model *m) { return m->bits; }
+unsigned sent_model_nlabels(const sent_model *m) { return m->nl; }
+const char *sent_model_label(const sent_model *m, unsigned i) { return i < m->nl ? m->labels[i] : NULL; }
+
+int sent_model_label_index(const sent_model *m, const char *name)
+{
+	for (unsigned i = 0; i < m->nl; i++)
+		if (!strcmp(m->labels[i], name))
+			return (int)i;
+	return -1;
+}
+
+static float deq(int8_t q, float scale)
+{
+	float a = (float)(q < 0 ? -q : q) / 127.0f;
+	return (q < 0 ? -1.0f : 1.0f) * a * a * scale;
+}
+
+/* Fills m->w from m->q and m->scale. */
+static int dequantise(sent_model *m)
+{
+	size_t total = ((size_t)1 << m->bits) * m->nl;
+	m->w = malloc(total * sizeof *m->w);
+	if (!m->w)
+		return -1;
+	float table[SENT_MAX_LABELS][256];
+	for (unsigned l = 0; l < m->nl; l++)
+		for (int q = -128; q < 128; q++)
+			table[l][q + 128] = deq((int8_t)q, m->scale[l]);
+	for (size_t i = 0; i < total; i++)
+		m->w[i] = table[i % m->nl][m->q[i] + 128];
+	return 0;
+}
+
+static uint32_t rd32(const unsigned char *p) { return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24; }
+static float rdf(const unsigned char *p)
+{
+	uint32_t u = rd32(p);
+	float f;
+	memcpy(&f, &u, sizeof f);
+	return f;
+}
+
+/* Value of key in header text into out; false when absent. */
+static bool header_get(const char *h, const char *key, char *out, size_t outlen)
+{
+	size_t kl = strlen(key);
+	for (const char *p = h; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL) {
+		if (!strncmp(p, key, kl) && p[kl] == '=') {
+			const char *v = p + kl + 1, *e = strchr(v, '\n');
+			size_t n = e ? (size_t)(e - v) : strlen(v);
+			if (n >= outlen)
+				n = outlen - 1;
+			memcpy(out, v, n);
+			out[n] = 0;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Parses "a,b,c" into m->labels; false on a bad list. */
+static bool parse_labels(sent_model *m, const char *s)
+{
+	m->nl = 0;
+	while (*s) {
+		const char *e = strchr(s, ',');
+		size_t n = e ? (size_t)(e - s) : strlen(s);
+		if (n == 0 || n >= SENT_LABEL_MAX || m->nl >= SENT_MAX_LABELS)
+			return false;
+		memcpy(m->labels[m->nl], s, n);
+		m->labels[m->nl++][n] = 0;
+		s += n + (e ? 1 : 0);
+	}
+	return m->nl >= 2;
+}
+
+sent_model *sent_model_from_memory(const void *data, size_t len, char *err, size_t errlen)
+{
+	const unsigned char *p = data;
+	sent_model *m = calloc(1, sizeof *m);
+	char val[256];
+	if (!m) {
+		seterr(err, errlen, "out of memory");
+		return NULL;
+	}
+	if (!data || len < 12 || memcmp(p, MAGIC, 8)) {
+		seterr(err, errlen, "not a majlis sentiment model (bad magic)");
+		goto fail;
+	}
+	uint32_t H = rd32(p + 8);
+	if (H > MAX_HEADER || 12 + (size_t)H > len) {
+		seterr(err, errlen, "bad header length");
+		goto fail;
+	}
+	m->header = malloc(H + 1);
+	if (!m->header)
+		goto oom;
+	memcpy(m->header, p + 12, H);
+	m->header[H] = 0;
+	if (strlen(m->header) != H) {
+		seterr(err, errlen, "NUL in header");
+		goto fail;
+	}
+	if (!header_get(m->header, "version", m->version, sizeof m->version) ||
+	    !header_get(m->header, "bits", val, sizeof val)) {
+		seterr(err, errlen, "header lacks version or bits");
+		goto fail;
+	}
+	long bits = strtol(val, NULL, 10);
+	if (bits < TEXT_FEAT_MIN_BITS || bits > TEXT_FEAT_MAX_BITS) {
+		seterr(err, errlen, "bits out of range");
+		goto fail;
+	}
+	m->bits = (unsigned)bits;
+	if (!header_get(m->header, "labels", val, sizeof val) || !parse_labels(m, val)) {
+		seterr(err, errlen, "bad labels");
+		goto fail;
+	}
+	if (!header_get(m->header, "quant", val, sizeof val) || strcmp(val, "sqrt-int8")) {
+		seterr(err, errlen, "unknown quantisation");
+		goto fail;
+	}
+	size_t off = 12 + H;
+	if (len - off < (size_t)m->nl * 8 + 4) {
+		seterr(err, errlen, "truncated model");
+		goto fail;
+	}
+	for (unsigned l = 0; l < m->nl; l++) {
+		m->scale[l] = rdf(p + off + 4 * l);
+		m->bias[l] = rdf(p + off + 4 * (m->nl + l));
+		if (!isfinite(m->scale[l]) || !isfinite(m->bias[l]) || m->scale[l] < 0) {
+			seterr(err, errlen, "bad scale or bias");
+			goto fail;
+		}
+	}
+	off += (size_t)m->nl * 8;
+	uint32_t Z = rd32(p + off);
+	off += 4;
+	if (Z > len - off) {
+		seterr(err, errlen, "truncated weights");
+		goto fail;
+	}
+	size_t total = ((size_t)1 << m->bits) * m->nl;
+	m->q = malloc(total);
+	if (!m->q)
+		goto oom;
+	uLongf dl = (uLongf)total;
+	if (uncompress((Bytef *)m->q, &dl, p + off, Z) != Z_OK || dl != total) {
+		seterr(err, errlen, "corrupt weights");
+		goto fail;
+	}
+	if (dequantise(m))
+		goto oom;
+	return m;
+oom:
+	seterr(err, errlen, "out of memory");
+fail:
+	sent_model_free(m);
+	return NULL;
+}
+
+sent_model *sent_model_load(const char *path, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "rb");
+	unsigned char *buf = NULL;
+	sent_model *m = NULL;
+	if (!f) {
+		seterr(err, errlen, "%s: cannot open", path);
+		return NULL;
+	}
+	if (fseek(f, 0, SEEK_END) || ftell(f) < 0 || ftell(f) > (long)MAX_FILE) {
+		seterr(err, errlen, "%s: not a regular file or too large", path);
+		goto done;
+	}
+	size_t len = (size_t)ftell(f);
+	rewind(f);
+	buf = malloc(len ? len : 1);
+	if (!buf || fread(buf, 1, len, f) != len) {
+		seterr(err, errlen, "%s: read error", path);
+		goto done;
+	}
+	m = sent_model_from_memory(buf, len, err, errlen);
+done:
+	free(buf);
+	fclose(f);
+	return m;
+}
+
+static void wr32(FILE *f, uint32_t v)
+{
+	unsigned char b[4] = {v & 255, (v >> 8) & 255, (v >> 16) & 255, v >> 24};
+	fwrite(b, 1, 4, f);
+}
+static void wrf(FILE *f, float x)
+{
+	uint32_t u;
+	memcpy(&u, &x, sizeof u);
+	wr32(f, u);
+}
+
+int sent_model_save(const sent_model *m, const char *path, char *err, size_t errlen)
+{
+	size_t total = ((size_t)1 << m->bits) * m->nl;
+	uLongf zl = compressBound((uLong)total);
+	unsigned char *z = malloc(zl);
+	char tmp[4096];
+	FILE *f = NULL;
+	if (!z || compress2(z, &zl, (const Bytef *)m->q, (uLong)total, 9) != Z_OK) {
+		seterr(err, errlen, "compression failed");
+		goto fail;
+	}
+	if ((size_t)snprintf(tmp, sizeof tmp, "%s.tmp", path) >= sizeof tmp) {
+		seterr(err, errlen, "path too long");
+		goto fail;
+	}
+	f = fopen(tmp, "wb");
+	if (!f) {
+		seterr(err, errlen, "%s: cannot create", tmp);
+		goto fail;
+	}
+	size_t H = strlen(m->header);
+	fwrite(MAGIC, 1, 8, f);
+	wr32(f, (uint32_t)H);
+	fwrite(m->header, 1, H, f);
+	for (unsigned l = 0; l < m->nl; l++)
+		wrf(f, m->scale[l]);
+	for (unsigned l = 0; l < m->nl; l++)
+		wrf(f, m->bias[l]);
+	wr32(f, (uint32_t)zl);
+	fwrite(z, 1, zl, f);
+	if (ferror(f) | fclose(f)) {
+		f = NULL;
+		seterr(err, errlen, "%s: write error", tmp);
+		goto fail;
+	}
+	f = NULL;
+	if (rename(tmp, path)) {
+		seterr(err, errlen, "%s: cannot rename", path);
+		goto fail;
+	}
+	free(z);
+	return 0;
+fail:
+	if (f)
+		fclose(f);
+	free(z);
+	return -1;
+}
+
+int sent_predict(const sent_model *m, text_featurizer *f, const char *s, size_t n, unsigned mask,
+                 double *confidence, double *prob)
+{
+	if (text_featurizer_bits(f) != m->bits)
+		return -1;
+	const uint32_t *idx;
+	size_t k = text_features(f, s, n, &idx);
+	unsigned nl = m->nl;
+	float acc[SENT_MAX_LABELS] = {0};
+	for (size_t i = 0; i < k; i++) {
+		const float *row = m->w + (size_t)idx[i] * nl;
+		for (unsigned l = 0; l < nl; l++)
+			acc[l] += row[l];
+	}
+	double v = k ? 1.0 / sqrt((double)k) : 0, p[SENT_MAX_LABELS], sum = 0;
+	for (unsigned l = 0; l < nl; l++) {
+		p[l] = 1.0 / (1.0 + exp(-(acc[l] * v + m->bias[l])));
+		sum += p[l];
+	}
+	if (!(mask & ((1u << nl) - 1)))
+		mask = (1u << nl) - 1;
+	int best = -1;
+	double asum = 0;
+	for (unsigned l = 0; l < nl; l++) {
+		p[l] /= sum;
+		if (prob)
+			prob[l] = p[l];
+		if (!(mask & (1u << l)))
+			continue;
+		asum += p[l];
+		if (best < 0 || p[l] > p[best])
+			best = (int)l;
+	}
+	if (confidence)
+		*confidence = asum > 0 ? p[best] / asum : 0;
+	return best;
+}
+
+/* ---- training ---- */
+
+static void quiet(const char *s) { (void)s; }
+
+static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+static double macro_f1(const double *y, const double *pred, size_t n, unsigned nl)
+{
+	double f = 0;
+	for (unsigned l = 0; l < nl; l++) {
+		double tp = 0, fp = 0, fn = 0;
+		for (size_t i = 0; i < n; i++) {
+			bool g = (int)y[i] == (int)l, p = (int)pred[i] == (int)l;
+			tp += g && p, fp += !g && p, fn += g && !p;
+		}
+		f += tp ? 2 * tp / (2 * tp + fp + fn) : 0;
+	}
+	return f / nl;
+}
+
+static double now_sec(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+sent_model *sent_train(const char *const *labels, const char *const *texts, size_t n,
+                       const sent_train_opts *o, char *err, size_t errlen)
+{
+	sent_train_opts opts = o ? *o : (sent_train_opts){0};
+	unsigned bits = opts.bits ? opts.bits : 17;
+	int folds = opts.folds ? opts.folds : 3;
+	double budget = opts.cv_seconds > 0 ? opts.cv_seconds : 300;
+	sent_model *m = calloc(1, sizeof *m);
+	text_featurizer *f = text_featurizer_new(bits);
+	struct feature_node *space = NULL, **xs = NULL;
+	double *y = NULL, *target = NULL;
+	const char **uniq = NULL;
+	struct model *lm = NULL;
+	int wl[SENT_MAX_LABELS];
+	double wv[SENT_MAX_LABELS];
+	if (!m || !f) {
+		seterr(err, errlen, bits < TEXT_FEAT_MIN_BITS || bits > TEXT_FEAT_MAX_BITS ? "bits out of range" : "out of memory");
+		goto fail;
+	}
+	m->bits = bits;
+	/* label set */
+	uniq = malloc((n ? n : 1) * sizeof *uniq);
+	if (!uniq)
+		goto oom;
+	memcpy(uniq, labels, n * sizeof *uniq);
+	qsort(uniq, n, sizeof *uniq, cmp_str);
+	for (size_t i = 0; i < n; i++) {
+		if (i && !strcmp(uniq[i], uniq[i - 1]))
+			continue;
+		if (m->nl >= SENT_MAX_LABELS || strlen(uniq[i]) == 0 || strlen(uniq[i]) >= SENT_LABEL_MAX ||
+		    strchr(uniq[i], ',')) {
+			seterr(err, errlen, "too many labels or a bad label: '%s'", uniq[i]);
+			goto fail;
+		}
+		strcpy(m->labels[m->nl++], uniq[i]);
+	}
+	if (m->nl < 2) {
+		seterr(err, errlen, "need at least two labels");
+		goto fail;
+	}
+	/* features */
+	size_t cap = n * 64 + 1024, used = 0;
+	space = malloc(cap * sizeof *space);
+	xs = malloc(n * sizeof *xs);
+	y = malloc(n * sizeof *y);
+	target = malloc(n * sizeof *target);
+	size_t *start = malloc(n * sizeof *start + 1);
+	if (!space || !xs || !y || !target || !start) {
+		free(start);
+		goto oom;
+	}
+		goto oom;
+	int count[SENT_MAX_LABELS] = {0};
+	for (size_t i = 0; i < n; i++) {
+		const uint32_t *idx;
+		size_t k = text_features(f, texts[i], strlen(texts[i]), &idx);
+		uint32_t tmp[TEXT_FEAT_MAX];
+		memcpy(tmp, idx, k * sizeof *tmp);
+		qsort(tmp, k, sizeof *tmp, cmp_u32);
+		if (used + k + 2 > cap) {
+			while (used + k + 2 > cap)
+				cap *= 2;
+			struct feature_node *ns = realloc(space, cap * sizeof *space);
+			if (!ns) {
+				free(start);
+				goto oom;
+			}
+			space = ns;
+		}
+		start[i] = used;
+		double v = k ? 1.0 / sqrt((double)k) : 0;
+		for (size_t j = 0; j < k; j++)
+			space[used++] = (struct feature_node){(int)tmp[j] + 1, v};
+		space[used++] = (struct feature_node){(1 << bits) + 1, 1.0};
+		space[used++] = (struct feature_node){-1, 0};
+		int id = -1;
+		for (unsigned l = 0; l < m->nl; l++)
+			if (!strcmp(m->labels[l], labels[i]))
+				id = (int)l;
+		y[i] = id;
+		count[id]++;
+	}
+	for (size_t i = 0; i < n; i++)
+		xs[i] = space + start[i];
+	free(start);
+	struct problem prob = {(int)n, (1 << bits) + 1, y, xs, 1.0};
+	struct parameter param = {.solver_type = L2R_LR, .eps = 0.01, .C = opts.C > 0 ? opts.C : 1, .p = 0.1};
+	if (opts.balanced) {
+		for (unsigned l = 0; l < m->nl; l++) {
+			wl[l] = (int)l;
+			wv[l] = count[l] ? (double)n / (m->nl * (double)count[l]) : 1;
+		}
+		param.nr_weight = (int)m->nl;
+		param.weight_label = wl;
+		param.weight = wv;
+	}
+	set_print_string_function(quiet);
+	const char *perr = check_parameter(&prob, &param);
+	if (perr) {
+		seterr(err, errlen, "liblinear: %s", perr);
+		goto fail;
+	}
+	double cv_best = -1;
+	if (opts.C <= 0) {
+		static const double grid[] = {0.5, 1, 2, 4, 8, 16, 32};
+		double t0 = now_sec(), bestC = 1;
+		int worse = 0;
+		for (size_t g = 0; g < sizeof grid / sizeof *grid; g++) {
+			param.C = grid[g];
+			srand(1);
+			cross_validation(&prob, &param, folds, target);
+			double score = macro_f1(y, target, n, m->nl);
+			if (opts.verbose)
+				fprintf(stderr, "cv C=%g macro-F1=%.4f (%.0fs)\n", grid[g], score, now_sec() - t0);
+			if (score > cv_best)
+				cv_best = score, bestC = grid[g], worse = 0;
+			else if (++worse >= 2)
+				break;
+			if (now_sec() - t0 > budget)
+				break;
+		}
+		param.C = bestC;
+	}
+	lm = train(&prob, &param);
+	if (!lm) {
+		seterr(err, errlen, "liblinear training failed");
+		goto fail;
+	}
+	/* weights into our layout, quantised */
+	size_t F = (size_t)1 << bits;
+	m->q = malloc(F * m->nl);
+	float *w = malloc(F * m->nl * sizeof *w);
+	if (!m->q || !w) {
+		free(w);
+		goto oom;
+	}
+	for (int li = 0; li < lm->nr_class; li++) {
+		unsigned id = (unsigned)lm->label[li];
+		for (size_t j = 0; j < F; j++)
+			w[j * m->nl + id] = (float)get_decfun_coef(lm, (int)j + 1, li);
+		m->bias[id] = (float)get_decfun_bias(lm, li);
+	}
+	for (unsigned l = 0; l < m->nl; l++) {
+		float mx = 0;
+		for (size_t j = 0; j < F; j++)
+			if (fabsf(w[j * m->nl + l]) > mx)
+				mx = fabsf(w[j * m->nl + l]);
+		m->scale[l] = mx;
+	}
+	for (size_t i = 0; i < F * m->nl; i++) {
+		float s = m->scale[i % m->nl];
+		float a = s > 0 ? sqrtf(fabsf(w[i]) / s) : 0;
+		int q = (int)lrintf(a * 127.0f);
+		m->q[i] = (int8_t)(w[i] < 0 ? -q : q);
+	}
+	free(w);
+	if (dequantise(m))
+		goto oom;
+	/* header */
+	char labs[SENT_MAX_LABELS * SENT_LABEL_MAX + 8] = "";
+	for (unsigned l = 0; l < m->nl; l++) {
+		strcat(labs, m->labels[l]);
+		if (l + 1 < m->nl)
+			strcat(labs, ",");
+	}
+	time_t now = time(NULL);
+	struct tm tm;
+	gmtime_r(&now, &tm);
+	char day[16];
+	strftime(day, sizeof day, "%Y-%m-%d", &tm);
+	snprintf(m->version, sizeof m->version, "majlis-sentiment/1 %s C=%g n=%zu", day, param.C, n);
+	char head[4096];
+	snprintf(head, sizeof head,
+	         "version=%s\nbits=%u\nlabels=%s\nquant=sqrt-int8\nfeatures=char2-5,word1-2,neg3,l2norm\n"
+	         "solver=L2R_LR\nC=%g\nbalanced=%d\ncv_macro_f1=%.4f\nexamples=%zu\nnote=%s\n",
+	         m->version, bits, labs, param.C, opts.balanced, cv_best, n, opts.note ? opts.note : "");
+	for (char *c = head + strlen("version="); *c; c++)
+		if ((unsigned char)*c < 0x20 && *c != '\n')
+			*c = ' ';
+	m->header = strdup(head);
+	if (!m->header)
+		goto oom;
+	free_and_destroy_model(&lm);
+	free(space);
+	free(xs);
+	free(y);
+	free(target);
+	free(uniq);
+	text_featurizer_free(f);
+	return m;
+oom:
+	seterr(err, errlen, "out of memory");
+fail:
+	if (lm)
+		free_and_destroy_model(&lm);
+	free(space);
+	free(xs);
+	free(y);
+	free(target);
+	free(uniq);
+	text_featurizer_free(f);
+	sent_model_free(m);
+	return NULL;
+}

@@ -1,0 +1,53 @@
+#include "web/markdown.h"
+#include "core/strbuf.h"
+#include "core/util.h"
+#include <cmark.h>
+#include <stdlib.h>
+#include <string.h>
+
+char *markdown_render(const char *md, size_t n)
+{
+	if (n > MARKDOWN_MAX || !utf8_valid_text(md, n))
+		return NULL;
+	/* CMARK_OPT_SAFE (the default in cmark >= 0.29 unless UNSAFE is given)
+	 * suppresses raw HTML and dangerous URLs; we ask for it explicitly. */
+	return cmark_markdown_to_html(md, n, CMARK_OPT_SAFE | CMARK_OPT_SMART | CMARK_OPT_VALIDATE_UTF8);
+}
+
+char *markdown_plain(const char *md, size_t n, size_t max)
+{
+	if (n > MARKDOWN_MAX || !utf8_valid_text(md, n))
+		return NULL;
+	cmark_node *doc = cmark_parse_document(md, n, CMARK_OPT_SAFE);
+	if (!doc)
+		return NULL;
+	strbuf sb = STRBUF_INIT;
+	cmark_iter *it = cmark_iter_new(doc);
+	cmark_event_type ev;
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE && sb.len < max) {
+		cmark_node *node = cmark_iter_get_node(it);
+		cmark_node_type t = cmark_node_get_type(node);
+		if (ev == CMARK_EVENT_ENTER && (t == CMARK_NODE_TEXT || t == CMARK_NODE_CODE)) {
+			sb_puts(&sb, cmark_node_get_literal(node));
+		} else if (t == CMARK_NODE_SOFTBREAK || t == CMARK_NODE_LINEBREAK) {
+			sb_putc(&sb, ' ');
+		} else if (ev == CMARK_EVENT_EXIT && (t == CMARK_NODE_PARAGRAPH || t == CMARK_NODE_HEADING ||
+						      t == CMARK_NODE_ITEM || t == CMARK_NODE_CODE_BLOCK)) {
+			if (sb.len && sb.data[sb.len - 1] != ' ')
+				sb_putc(&sb, ' ');
+		}
+	}
+	cmark_iter_free(it);
+	cmark_node_free(doc);
+	char *out = sb_detach(&sb);
+	size_t len = strlen(out);
+	if (len > max) {
+		len = max;
+		while (len > 0 && ((unsigned char)out[len] & 0xC0) == 0x80)
+			len--;
+		out[len] = 0;
+	}
+	while (len > 0 && out[len - 1] == ' ')
+		out[--len] = 0;
+	return out;
+}
