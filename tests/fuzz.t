@@ -53,6 +53,7 @@ done
 echo "1..$n"
 if [ $keep -eq 1 ]; then
 	echo "# fuzz logs and reproducers kept in $work"
+	echo "tests/fuzz.t: a harness found a problem; logs and reproducers kept in $work" >&2
 else
 	rm -rf "$work"
 fi

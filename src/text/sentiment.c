@@ -418,7 +418,6 @@ sent_model *sent_train(const char *const *labels, const char *const *texts, size
 		free(start);
 		goto oom;
 	}
-		goto oom;
 	int count[SENT_MAX_LABELS] = {0};
 	for (size_t i = 0; i < n; i++) {
 		const uint32_t *idx;

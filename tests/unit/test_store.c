@@ -331,6 +331,7 @@ int main(void)
 		perror("mkdtemp");
 		return 1;
 	}
+	diag("sql errors logged on stderr by the failure cases below are expected");
 	test_open_errors();
 	char *err = NULL;
 	store *s = store_open(path_in("main.db"), &err);
