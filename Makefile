@@ -7,7 +7,9 @@ PKGS    := libmicrohttpd sqlite3 jansson libsodium libcurl libcmark libutf8proc 
 EXTRA_LIBS := -lstemmer -llinear -lm -lpthread
 
 ifeq ($(SAN),1)
-  CC      ?= clang
+  ifeq ($(origin CC),default)
+    CC := clang
+  endif
   BUILD   := build-asan
   SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -g -O1
 else
@@ -20,7 +22,7 @@ CFLAGS  += -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-parameter \
            -Isrc -I$(BUILD)/gen $(SANFLAGS) $(shell pkg-config --cflags $(PKGS))
 LDLIBS  := $(shell pkg-config --libs $(PKGS)) $(EXTRA_LIBS)
 
-LIB_SRC  := $(sort $(wildcard src/core/*.c src/http/*.c src/store/*.c src/web/*.c src/text/*.c \
+LIB_SRC  := $(sort $(wildcard src/core/*.c src/http/*.c src/store/*.c src/web/*.c src/text/*.c src/jobs/*.c \
              src/features/*/*.c src/app/*.c))
 GEN_SRC  := $(BUILD)/gen/embedded.c
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/embedded.o

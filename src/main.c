@@ -6,6 +6,7 @@
 #include "features/accounts/accounts.h"
 #include "features/audit/audit.h"
 #include "http/http.h"
+#include "jobs/jobs.h"
 #include "http/pagecache.h"
 #include "http/ratelimit.h"
 #include "store/migrate.h"
@@ -214,7 +215,12 @@ static int cmd_serve(struct cli *c)
 	}
 	store_close(s);
 	store_pool_init(c->cfg.db_path);
+	if (!jobs_worker_start(&c->cfg)) {
+		fprintf(stderr, "majlis: cannot start the job worker\n");
+		return 1;
+	}
 	int rc = http_serve(&c->cfg);
+	jobs_worker_stop();
 	store_pool_shutdown();
 	ratelimit_shutdown();
 	pagecache_shutdown();

@@ -64,6 +64,11 @@ sub usage {
 	exit $code;
 }
 
+sub usage_error {
+	print STDERR "harness: $_[0] (see --help)\n";
+	exit 2;
+}
+
 # Parse options first (they may be anywhere before the first test), then walk the
 # rest by hand for groups.
 my @args = @ARGV;
@@ -128,15 +133,15 @@ while (@rest) {
 	my $a = shift @rest;
 	if ($a eq '--group') {
 		my $name = shift @rest;
-		die "harness: --group needs a NAME\n" unless defined $name && length $name && $name !~ /^--/;
+		usage_error("--group needs a NAME") unless defined $name && length $name && $name !~ /^--/;
 		my %env;
 		while (@rest && $rest[0] ne '--') {
 			my $kv = shift @rest;
-			die "harness: in --group $name expected ENV=VAL or --, got '$kv'\n"
+			usage_error("in --group $name expected ENV=VAL or --, got '$kv'")
 			  unless $kv =~ /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s;
 			$env{$1} = $2;
 		}
-		die "harness: --group $name needs '--' before its tests\n" unless @rest && $rest[0] eq '--';
+		usage_error("--group $name needs '--' before its tests") unless @rest && $rest[0] eq '--';
 		shift @rest;
 		$group = {name => $name, env => \%env};
 	} elsif ($a eq '--') {

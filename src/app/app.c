@@ -6,6 +6,8 @@
 #include "features/media/media.h"
 #include "features/posts/posts.h"
 #include "http/csrf.h"
+#include "jobs/jobs.h"
+#include "jobs/mail.h"
 #include "http/http.h"
 #include "web/page.h"
 #include <sodium.h>
@@ -16,6 +18,7 @@ const struct feature_schema app_schemas[] = {
 	{"accounts", accounts_migrations},
 	{"audit", audit_migrations},
 	{"posts", posts_migrations},
+	{"jobs", jobs_migrations},
 	{NULL, NULL},
 };
 
@@ -35,6 +38,7 @@ void app_register_routes(void)
 	media_routes();
 	accounts_routes();
 	audit_routes();
+	jobs_routes();
 	posts_routes();
 }
 
@@ -76,6 +80,7 @@ bool app_start(const struct config *cfg, store *s, char *err, size_t errn)
 	http_error_page_hook = error_page;
 	http_translate_hook = translate;
 	http_health_hook = health;
+	mail_init();
 	app_register_routes();
 	(void)cfg;
 	return true;

@@ -20,6 +20,9 @@ static const struct {
 	{"body_limit", "largest request body in bytes (default 4194304)"},
 	{"request_timeout", "seconds an idle connection is kept (default 15)"},
 	{"quiet", "true to silence the access log (default false)"},
+	{"smtp_url", "mail relay, smtp://host:port or smtps://host:port (default: no email)"},
+	{"mail_from", "sender address of outgoing email (default majlis@localhost)"},
+	{"job_retry_base", "seconds before a failed job's first retry, doubled each time (default 30)"},
 };
 
 void config_defaults(struct config *cfg)
@@ -33,6 +36,8 @@ void config_defaults(struct config *cfg)
 	strcpy(cfg->timezone, "Africa/Casablanca");
 	cfg->body_limit = 4u << 20;
 	cfg->request_timeout = 15;
+	strcpy(cfg->mail_from, "majlis@localhost");
+	cfg->job_retry_base = 30;
 }
 
 static bool copy(char *dst, size_t n, const char *v)
@@ -92,6 +97,16 @@ bool config_set(struct config *cfg, const char *key, const char *v, char *err, s
 		if (strcmp(v, "true") && strcmp(v, "false"))
 			FAIL("config key 'quiet': expected true or false, got '%s'", v);
 		cfg->quiet = !strcmp(v, "true");
+	} else if (!strcmp(key, "smtp_url")) {
+		if ((*v && strncmp(v, "smtp://", 7) && strncmp(v, "smtps://", 8)) || !copy(cfg->smtp_url, sizeof cfg->smtp_url, v))
+			FAIL("config key 'smtp_url': expected smtp://host:port or smtps://host:port, got '%s'", v);
+	} else if (!strcmp(key, "mail_from")) {
+		if (!strchr(v, '@') || strpbrk(v, " <>\r\n") || !copy(cfg->mail_from, sizeof cfg->mail_from, v))
+			FAIL("config key 'mail_from': expected an email address, got '%s'", v);
+	} else if (!strcmp(key, "job_retry_base")) {
+		if (!parse_int64(v, 1, 86400, &n))
+			FAIL("config key 'job_retry_base': expected 1 to 86400 seconds, got '%s'", v);
+		cfg->job_retry_base = (int)n;
 	} else {
 		FAIL("unknown config key '%s'", key);
 	}

@@ -17,6 +17,9 @@ struct config {
 	size_t body_limit;     /* bytes of request body accepted */
 	int request_timeout;   /* seconds a connection may stay idle */
 	bool quiet;            /* no access log */
+	char smtp_url[256];    /* smtp://host:port of the mail relay; "" = no email */
+	char mail_from[128];   /* sender address of outgoing email */
+	int job_retry_base;    /* seconds before the first retry of a failed job */
 };
 
 /* Fills cfg with the built-in defaults. */

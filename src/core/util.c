@@ -119,22 +119,34 @@ void iso8601_utc(char *out, size_t n, time_t t)
 	strftime(out, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
+/* n decimal digits at p into *out: no sign, no space (unlike sscanf's %d). Stops at
+ * the first non-digit, so it never reads past a NUL. */
+static bool digits(const char *p, int n, int *out)
+{
+	int v = 0;
+	for (int i = 0; i < n; i++) {
+		if (p[i] < '0' || p[i] > '9')
+			return false;
+		v = v * 10 + (p[i] - '0');
+	}
+	*out = v;
+	return true;
+}
+
 bool parse_datetime(const char *s, time_t *out)
 {
 	if (!s)
 		return false;
-	int Y, M, D, h = 0, m = 0, sec = 0, used = 0;
-	if (sscanf(s, "%4d-%2d-%2d%n", &Y, &M, &D, &used) != 3 || used != 10)
+	int Y, M, D, h = 0, m = 0, sec = 0;
+	if (!digits(s, 4, &Y) || s[4] != '-' || !digits(s + 5, 2, &M) || s[7] != '-' || !digits(s + 8, 2, &D))
 		return false;
 	const char *p = s + 10;
 	if (*p == 'T' || *p == ' ') {
-		int u2 = 0;
-		if (sscanf(p + 1, "%2d:%2d%n", &h, &m, &u2) != 2 || u2 != 5)
+		if (!digits(p + 1, 2, &h) || p[3] != ':' || !digits(p + 4, 2, &m))
 			return false;
 		p += 6;
 		if (*p == ':') {
-			int u3 = 0;
-			if (sscanf(p + 1, "%2d%n", &sec, &u3) != 1 || u3 != 2)
+			if (!digits(p + 1, 2, &sec))
 				return false;
 			p += 3;
 		}
@@ -151,7 +163,7 @@ bool parse_datetime(const char *s, time_t *out)
 		utc = true;
 	} else if ((*p == '+' || *p == '-') && strlen(p) == 6 && p[3] == ':') {
 		int oh, om;
-		if (sscanf(p + 1, "%2d:%2d", &oh, &om) != 2 || oh > 14 || om > 59)
+		if (!digits(p + 1, 2, &oh) || !digits(p + 4, 2, &om) || oh > 14 || om > 59)
 			return false;
 		offset = (oh * 3600 + om * 60) * (*p == '-' ? -1 : 1);
 		utc = true;

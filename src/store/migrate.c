@@ -89,7 +89,7 @@ fail:
 	return false;
 }
 
-bool migrate_check(store *s, const struct feature_schema *schemas, char *err, size_t errn)
+static bool check_current(store *s, const struct feature_schema *schemas, char *err, size_t errn)
 {
 	if (!ensure_table(s)) {
 		snprintf(err, errn, "cannot read schema_versions: %s", store_errmsg(s));
@@ -105,4 +105,17 @@ bool migrate_check(store *s, const struct feature_schema *schemas, char *err, si
 			return false;
 		}
 	return true;
+}
+
+bool migrate_check(store *s, const struct feature_schema *schemas, char *err, size_t errn)
+{
+	/* Inside a transaction that is always rolled back: on a fresh database the
+	 * schema_versions table that ensure_table creates must not stay behind. */
+	if (!store_begin(s)) {
+		snprintf(err, errn, "cannot read schema_versions: %s", store_errmsg(s));
+		return false;
+	}
+	bool ok = check_current(s, schemas, err, errn);
+	store_rollback(s);
+	return ok;
 }

@@ -129,6 +129,16 @@ size_t text_features(text_featurizer *f, const char *s, size_t n, const uint32_t
 		i += (size_t)k;
 	}
 	f->cps[L++] = ' ';
+	/* script of the message (lets one model keep per-script priors) */
+	size_t arabic = 0, latin = 0;
+	for (size_t i = 1; i + 1 < L; i++) {
+		int32_t c = f->cps[i];
+		if (c >= 0x0600 && c <= 0x06FF)
+			arabic++;
+		else if ((c >= 'a' && c <= 'z') || (c >= 0xC0 && c <= 0x24F))
+			latin++;
+	}
+	emit(f, mix64(arabic > latin ? 0xA4AB1CULL : latin ? 0x1A71EULL : 0x404EULL));
 	if (L > 2) {
 		for (size_t i = 0; i + 1 < L; i++) {
 			uint64_t h = 0x9e3779b97f4a7c15ULL;

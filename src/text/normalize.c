@@ -180,14 +180,12 @@ static bool find_email(const char *p, const char *e, const char **from, const ch
 	}
 	while (de > at + 1 && (de[-1] == '.' || de[-1] == '-')) /* trailing "." of a sentence */
 		de--;
-	if (dot && dot >= de)
-		dot = NULL;
-	if (dot)
-		for (const char *q = de - 1; q > at; q--)
-			if (*q == '.') {
-				dot = q;
-				break;
-			}
+	dot = NULL;
+	for (const char *q = de - 1; q > at; q--)
+		if (*q == '.') {
+			dot = q;
+			break;
+		}
 	if (!dot || dot == at + 1 || de - dot < 3)
 		return false;
 	for (const char *q = dot + 1; q < de; q++)

@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define TEXT_NEAR_DUP_BITS 10
+#define TEXT_NEAR_DUP_BITS 14
 
 /* Fingerprint of s[0..n) (cut to TEXT_MAX_BYTES; invalid UTF-8 tolerated);
  * 0 for a text without any letter, digit or emoji. Thread-safe. */

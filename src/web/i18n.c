@@ -183,3 +183,21 @@ void fmt_int(strbuf *sb, const char *lang, long long n)
 		sb_putc(sb, digits[i]);
 	}
 }
+
+char *T_fill(arena *a, const char *tmpl, int n, const char *const *args)
+{
+	strbuf sb = STRBUF_INIT;
+	for (const char *p = tmpl; *p; p++) {
+		if (p[0] == '{' && p[1] >= '1' && p[1] <= '9' && p[2] == '}') {
+			int i = p[1] - '1';
+			if (i < n && args[i])
+				sb_puts(&sb, args[i]);
+			p += 2;
+		} else {
+			sb_putc(&sb, *p);
+		}
+	}
+	char *out = arena_strdup(a, sb_str(&sb));
+	sb_free(&sb);
+	return out;
+}

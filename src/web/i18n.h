@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <time.h>
+#include "core/arena.h"
 #include "core/strbuf.h"
 
 extern const char *const i18n_langs[3]; /* "ar", "fr", "en" */
@@ -17,6 +18,10 @@ void i18n_shutdown(void);
 /* The text for key in lang (falls back to en, then to the key itself). Static
  * storage until i18n_shutdown. */
 const char *T(const char *lang, const char *key);
+/* Fills a catalog template: "{1}".."{9}" are replaced by args[0..n-1] (a
+ * missing argument leaves ""); everything else, '%' included, is copied as is,
+ * so a translator's typo can never become a format-string bug. Arena-owned. */
+char *T_fill(arena *a, const char *tmpl, int n, const char *const *args);
 /* True when lang is one of ar, fr, en. */
 bool lang_supported(const char *lang);
 /* "rtl" for ar, "ltr" otherwise. */

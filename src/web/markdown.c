@@ -5,13 +5,31 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Numeric character references (&#1;, &#x1B;) make cmark emit C0 controls and DEL,
+ * which are not text (and are illegal in the XML of feeds): drop them, in place.
+ * They are ASCII bytes, so no UTF-8 sequence is split. NULL accepted. */
+static char *drop_controls(char *s)
+{
+	if (!s)
+		return NULL;
+	char *w = s;
+	for (const char *r = s; *r; r++) {
+		unsigned char c = (unsigned char)*r;
+		if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f)
+			continue;
+		*w++ = *r;
+	}
+	*w = 0;
+	return s;
+}
+
 char *markdown_render(const char *md, size_t n)
 {
 	if (n > MARKDOWN_MAX || !utf8_valid_text(md, n))
 		return NULL;
 	/* CMARK_OPT_SAFE (the default in cmark >= 0.29 unless UNSAFE is given)
 	 * suppresses raw HTML and dangerous URLs; we ask for it explicitly. */
-	return cmark_markdown_to_html(md, n, CMARK_OPT_SAFE | CMARK_OPT_SMART | CMARK_OPT_VALIDATE_UTF8);
+	return drop_controls(cmark_markdown_to_html(md, n, CMARK_OPT_SAFE | CMARK_OPT_SMART | CMARK_OPT_VALIDATE_UTF8));
 }
 
 char *markdown_plain(const char *md, size_t n, size_t max)
@@ -39,7 +57,7 @@ char *markdown_plain(const char *md, size_t n, size_t max)
 	}
 	cmark_iter_free(it);
 	cmark_node_free(doc);
-	char *out = sb_detach(&sb);
+	char *out = drop_controls(sb_detach(&sb));
 	size_t len = strlen(out);
 	if (len > max) {
 		len = max;

@@ -26,7 +26,7 @@ static const char *retry_message(struct req *r, int seconds)
 {
 	int minutes = (seconds + 59) / 60;
 	resp_header(r, "Retry-After", arena_printf(r->a, "%d", seconds > 0 ? seconds : 60));
-	return arena_printf(r->a, TR(r, "auth.rate_limited"), minutes < 1 ? 1 : minutes);
+	return T_fill(r->a, TR(r, "auth.rate_limited"), 1, (const char *[]){arena_printf(r->a, "%d", minutes < 1 ? 1 : minutes)});
 }
 
 /* ---- login ---- */
@@ -48,8 +48,8 @@ static void login_form(struct req *r, int status, const struct form_errors *e, c
 		h_printf(&r->out, "<input type=\"hidden\" name=\"next\" value=\"%s\">", next);
 	f_input(r, e, "email", "login.email", "text", login, "autocomplete=\"username\" required");
 	f_input(r, e, "password", "login.password", "password", NULL, "autocomplete=\"current-password\" required");
-	h_printf(&r->out, "<button>%s</button></form><p>%s <a href=\"/signup\">%s</a></p>",
-		 TR(r, "login.submit"), TR(r, "login.no_account"), TR(r, "signup.title"));
+	h_printf(&r->out, "<button>%s</button></form><p><a href=\"/password/forgot\">%s</a></p><p>%s <a href=\"/signup\">%s</a></p>",
+		 TR(r, "login.submit"), TR(r, "login.forgot"), TR(r, "login.no_account"), TR(r, "signup.title"));
 	page_end(r);
 	resp_html(r, status);
 }
@@ -145,7 +145,7 @@ static void signup_form(struct req *r, int status, const struct form_errors *e, 
 	f_input(r, e, "email", "signup.login", "text", kv_get(&r->form, "email"), "autocomplete=\"username\" required");
 	f_input(r, e, "password", "signup.password", "password", NULL, "autocomplete=\"new-password\" required minlength=\"10\"");
 	f_input(r, e, "password2", "signup.password2", "password", NULL, "autocomplete=\"new-password\" required");
-	static const struct option langs[] = {{"ar", NULL, "العربية"}, {"fr", NULL, "Français"}, {"en", NULL, "English"}, {NULL}};
+	static const struct option langs[] = {{"ar", NULL, "العربية"}, {"fr", NULL, "Français"}, {"en", NULL, "English"}, {NULL, NULL, NULL}};
 	const char *lang = kv_get(&r->form, "lang");
 	f_select(r, e, "lang", "account.lang", langs, lang ? lang : r->lang);
 	h_printf(&r->out, "<button>%s</button></form>", TR(r, "signup.submit"));
@@ -230,7 +230,7 @@ static void account_page(struct req *r, int status, const struct form_errors *e,
 		h_printf(&r->out, "<p class=\"notice ok\" role=\"status\">%s</p>", TR(r, "signup.welcome"));
 	h_printf(&r->out, "<h2>%s</h2><form method=\"post\" action=\"/account/lang\">", TR(r, "account.lang"));
 	f_csrf(r);
-	static const struct option langs[] = {{"ar", NULL, "العربية"}, {"fr", NULL, "Français"}, {"en", NULL, "English"}, {NULL}};
+	static const struct option langs[] = {{"ar", NULL, "العربية"}, {"fr", NULL, "Français"}, {"en", NULL, "English"}, {NULL, NULL, NULL}};
 	f_select(r, e, "lang", "account.lang", langs, p->lang ? p->lang : r->lang);
 	h_printf(&r->out, "<button>%s</button></form>", TR(r, "form.save"));
 	h_printf(&r->out, "<h2>%s</h2>", TR(r, "account.password"));
@@ -298,6 +298,7 @@ static void account_password_post(struct req *r)
 }
 
 void accounts_admin_routes(void);
+void accounts_reset_routes(void);
 
 void accounts_routes(void)
 {
@@ -314,4 +315,5 @@ void accounts_routes(void)
 	for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++)
 		route_add(&routes[i]);
 	accounts_admin_routes();
+	accounts_reset_routes();
 }

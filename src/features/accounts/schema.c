@@ -25,5 +25,10 @@ const struct migration accounts_migrations[] = {
 	 " id INTEGER PRIMARY KEY, name TEXT NOT NULL, token_hash TEXT NOT NULL UNIQUE,"
 	 " role TEXT NOT NULL, dept_id INTEGER, created_by INTEGER, created_at INTEGER NOT NULL,"
 	 " revoked_at INTEGER, last_used_at INTEGER);"},
+	{2,
+	 "CREATE TABLE password_resets ("
+	 " id INTEGER PRIMARY KEY, user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+	 " token_hash TEXT NOT NULL UNIQUE, created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL,"
+	 " used_at INTEGER);"},
 	{0, NULL},
 };

@@ -120,7 +120,7 @@ static void edit_form(struct req *r, store *s, int status, const struct post *p,
 	kinds[4] = (struct option){NULL, NULL, NULL};
 	f_select(r, e, "kind", "post.kind", kinds, p->kind);
 	f_select(r, e, "dept", "post.department", depts, p->dept_id ? arena_printf(r->a, "%lld", (long long)p->dept_id) : NULL);
-	static const struct option langs[] = {{"ar", NULL, "العربية"}, {"fr", NULL, "Français"}, {"en", NULL, "English"}, {NULL}};
+	static const struct option langs[] = {{"ar", NULL, "العربية"}, {"fr", NULL, "Français"}, {"en", NULL, "English"}, {NULL, NULL, NULL}};
 	f_select(r, e, "lang", "post.lang", langs, p->lang ? p->lang : r->lang);
 	f_textarea(r, e, "summary", "post.summary", p->summary, 2);
 	f_textarea(r, e, "body", "post.body", p->body, 14);

@@ -180,7 +180,7 @@ static void list_page(struct req *r)
 	for (int i = 0; post_kinds[i]; i++)
 		kinds[i + 1] = (struct option){post_kinds[i], arena_printf(r->a, "kind.%s", post_kinds[i]), NULL};
 	f_select(r, NULL, "kind", "post.kind", kinds, kv_get(&r->query, "kind"));
-	static const struct option langs[] = {{"", "filter.any", NULL}, {"ar", NULL, "العربية"}, {"fr", NULL, "Français"}, {"en", NULL, "English"}, {NULL}};
+	static const struct option langs[] = {{"", "filter.any", NULL}, {"ar", NULL, "العربية"}, {"fr", NULL, "Français"}, {"en", NULL, "English"}, {NULL, NULL, NULL}};
 	f_select(r, NULL, "post_lang", "post.lang", langs, kv_get(&r->query, "post_lang"));
 	f_input(r, NULL, "tag", "post.tag", "text", kv_get(&r->query, "tag"), NULL);
 	h_printf(&r->out, "<button>%s</button></form>", TR(r, "filter.apply"));
