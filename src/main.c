@@ -11,6 +11,7 @@
 #include "http/ratelimit.h"
 #include "store/migrate.h"
 #include "store/store.h"
+#include "text/cli.h"
 #include <errno.h>
 #include <getopt.h>
 #include <sodium.h>
@@ -446,6 +447,7 @@ static int cmd_routes(struct cli *c)
 		return 0;
 	}
 	app_register_routes();
+	printf("GET /healthz\tliveness and database check (answered by the server itself)\n");
 	route_each(print_route, NULL);
 	return 0;
 }
@@ -465,8 +467,6 @@ static void usage(FILE *f)
 		   "  version    print the version\n", MAJLIS_VERSION);
 }
 
-int text_main(int argc, char **argv) __attribute__((weak));
-
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -482,11 +482,8 @@ int main(int argc, char **argv)
 		printf("majlis %s\n", MAJLIS_VERSION);
 		return 0;
 	}
-	if (!strcmp(cmd, "text")) {
-		if (!text_main)
-			return fail("%s", "this build has no text engine");
+	if (!strcmp(cmd, "text"))
 		return text_main(argc - 1, argv + 1);
-	}
 	/* user/token take a verb as the second word */
 	const char *verb = NULL;
 	int shift = 1;

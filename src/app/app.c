@@ -5,6 +5,7 @@
 #include "features/audit/audit.h"
 #include "features/media/media.h"
 #include "features/posts/posts.h"
+#include "features/requests/requests.h"
 #include "http/csrf.h"
 #include "jobs/jobs.h"
 #include "jobs/mail.h"
@@ -19,6 +20,7 @@ const struct feature_schema app_schemas[] = {
 	{"audit", audit_migrations},
 	{"posts", posts_migrations},
 	{"jobs", jobs_migrations},
+	{"requests", requests_migrations},
 	{NULL, NULL},
 };
 
@@ -40,6 +42,7 @@ void app_register_routes(void)
 	audit_routes();
 	jobs_routes();
 	posts_routes();
+	requests_routes();
 }
 
 /* The 32-byte site secret that keys CSRF tokens; created once per database. */
@@ -81,6 +84,7 @@ bool app_start(const struct config *cfg, store *s, char *err, size_t errn)
 	http_translate_hook = translate;
 	http_health_hook = health;
 	mail_init();
+	requests_init();
 	app_register_routes();
 	(void)cfg;
 	return true;

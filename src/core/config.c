@@ -23,6 +23,7 @@ static const struct {
 	{"smtp_url", "mail relay, smtp://host:port or smtps://host:port (default: no email)"},
 	{"mail_from", "sender address of outgoing email (default majlis@localhost)"},
 	{"job_retry_base", "seconds before a failed job's first retry, doubled each time (default 30)"},
+	{"tick_interval", "seconds between periodic tasks: SLA breach scan, auto-close (default 30)"},
 };
 
 void config_defaults(struct config *cfg)
@@ -38,6 +39,7 @@ void config_defaults(struct config *cfg)
 	cfg->request_timeout = 15;
 	strcpy(cfg->mail_from, "majlis@localhost");
 	cfg->job_retry_base = 30;
+	cfg->tick_interval = 30;
 }
 
 static bool copy(char *dst, size_t n, const char *v)
@@ -103,6 +105,10 @@ bool config_set(struct config *cfg, const char *key, const char *v, char *err, s
 	} else if (!strcmp(key, "mail_from")) {
 		if (!strchr(v, '@') || strpbrk(v, " <>\r\n") || !copy(cfg->mail_from, sizeof cfg->mail_from, v))
 			FAIL("config key 'mail_from': expected an email address, got '%s'", v);
+	} else if (!strcmp(key, "tick_interval")) {
+		if (!parse_int64(v, 1, 3600, &n))
+			FAIL("config key 'tick_interval': expected 1 to 3600 seconds, got '%s'", v);
+		cfg->tick_interval = (int)n;
 	} else if (!strcmp(key, "job_retry_base")) {
 		if (!parse_int64(v, 1, 86400, &n))
 			FAIL("config key 'job_retry_base': expected 1 to 86400 seconds, got '%s'", v);

@@ -20,6 +20,7 @@ struct config {
 	char smtp_url[256];    /* smtp://host:port of the mail relay; "" = no email */
 	char mail_from[128];   /* sender address of outgoing email */
 	int job_retry_base;    /* seconds before the first retry of a failed job */
+	int tick_interval;     /* seconds between periodic tasks (SLA breach scan ...) */
 };
 
 /* Fills cfg with the built-in defaults. */

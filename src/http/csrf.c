@@ -43,3 +43,10 @@ bool csrf_valid(struct req *r, const char *token)
 	token_for(cookie, want);
 	return sodium_memcmp(want, token, 64) == 0;
 }
+
+void site_mac(const char *msg, char out[65])
+{
+	unsigned char h[32];
+	crypto_generichash(h, sizeof h, (const unsigned char *)msg, strlen(msg), secret, sizeof secret);
+	hex_encode(out, h, sizeof h);
+}

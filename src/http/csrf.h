@@ -13,4 +13,8 @@ const char *csrf_token(struct req *r);
 /* True when token matches the request's cookie (constant-time). */
 bool csrf_valid(struct req *r, const char *token);
 
+/* Keyed hash (BLAKE2b under the site secret) of msg, as 64 hex + NUL: for
+ * tokens that can be recomputed instead of stored (e.g. private links). */
+void site_mac(const char *msg, char out[65]);
+
 #endif

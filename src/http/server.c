@@ -357,19 +357,22 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		if (!strcmp(r->path, "/healthz")) {
 			r->is_api = true;
 		}
+		if (r->body_too_large) {
+			/* A declared Content-Length over the limit: refuse now, before
+			 * reading the body (and before "100 Continue"). libmicrohttpd
+			 * accepts a response only here or once the whole body is in;
+			 * the connection is closed after this answer. */
+			resp_error(r, 413, "error.too_large");
+			return send_response(r);
+		}
 		return MHD_YES;
 	}
 	if (r->answered)
 		return MHD_YES;
 	if (*upload_size) {
-		if (r->body_too_large) {
-			/* Refuse at once rather than read a body we will not use; the
-			 * connection is closed after this answer. */
-			*upload_size = 0;
-			resp_error(r, 413, "error.too_large");
-			return send_response(r);
-		}
-		if (r->body_bad) {
+		if (r->body_too_large || r->body_bad) {
+			/* Over the limit while streaming (chunked) or unusable: discard;
+			 * the final call answers 413 or 400. */
 			*upload_size = 0; /* discard */
 			return MHD_YES;
 		}

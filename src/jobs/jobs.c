@@ -149,6 +149,16 @@ bool job_retry_dead(store *s, int64_t id)
 
 /* ---- the worker thread ---- */
 
+#define MAX_PERIODIC 8
+static void (*periodic[MAX_PERIODIC])(store *s, const struct config *cfg);
+static int nperiodic;
+
+void jobs_every(void (*fn)(store *s, const struct config *cfg))
+{
+	if (nperiodic < MAX_PERIODIC)
+		periodic[nperiodic++] = fn;
+}
+
 static pthread_t worker;
 static bool running, stopping, kicked;
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -167,6 +177,7 @@ static void *worker_main(void *arg)
 {
 	(void)arg;
 	store *s = store_thread();
+	int64_t last_tick = 0;
 	for (;;) {
 		pthread_mutex_lock(&lock);
 		if (!stopping && !kicked) {
@@ -182,6 +193,11 @@ static void *worker_main(void *arg)
 			break;
 		if (!s)
 			s = store_thread();
+		if (s && now_s() - last_tick >= worker_cfg->tick_interval) {
+			last_tick = now_s();
+			for (int i = 0; i < nperiodic; i++)
+				periodic[i](s, worker_cfg);
+		}
 		if (s)
 			while (jobs_run_due(s, worker_cfg, 20) == 20 && !stopping)
 				;

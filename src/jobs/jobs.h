@@ -32,6 +32,11 @@ typedef enum job_result (*job_handler)(store *s, const struct config *cfg, const
 /* Registers the handler of a kind (call at start-up, before the worker runs). */
 void job_register(const char *kind, job_handler fn);
 
+/* Registers a function the worker calls every tick_interval seconds (breach
+ * scans, automatic closing). It runs on the worker's connection; it must be
+ * quick and idempotent. */
+void jobs_every(void (*fn)(store *s, const struct config *cfg));
+
 /* Queues a job; key (unique, may be NULL) makes it idempotent. run_at 0 = now.
  * Use inside the caller's transaction to tie the job to its cause. Returns the
  * job id, 0 when a job with this key already exists, -1 on a database error. */

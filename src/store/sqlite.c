@@ -256,6 +256,13 @@ fail:
 
 static bool bind_va(store_stmt *st, const char *types, va_list ap)
 {
+	/* A type string that does not match the statement's parameters is a
+	 * programming error: refuse it loudly rather than read stray varargs. */
+	if ((int)strlen(types ? types : "") != sqlite3_bind_parameter_count(st->st)) {
+		log_error("sql: %d parameter types given for %d parameters in: %.200s", (int)strlen(types ? types : ""),
+			  sqlite3_bind_parameter_count(st->st), st->sql);
+		return false;
+	}
 	for (int i = 0; types && types[i]; i++) {
 		switch (types[i]) {
 		case 'i': store_bind_int(st, i + 1, va_arg(ap, int64_t)); break;

@@ -413,7 +413,7 @@ static int cmd_bench(int argc, char **argv)
 			sink += (int)text_langid(t.text[i], strlen(t.text[i]), NULL);
 		rounds++;
 	} while ((el = now_sec() - t0) < 1.0);
-	printf("langid: %.0f messages/s\n", (double)(t.n * rounds) / el);
+	printf("langid: %.0f messages/s (checksum %d)\n", (double)(t.n * rounds) / el, sink);
 	text_analyzer_free(an);
 	free(sp);
 	sb_free(&sb);

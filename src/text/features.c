@@ -5,6 +5,7 @@
 #include <string.h>
 #include <utf8proc.h>
 #include "core/strbuf.h"
+#include "text/langid.h"
 #include "text/normalize.h"
 #include "text/tokenize.h"
 
@@ -17,6 +18,7 @@ struct text_featurizer {
 	uint64_t *seen; /* bitmap of 2^bits */
 	uint32_t *idx;
 	size_t n;
+	uint64_t salt; /* language of the current message: feature copies */
 	int32_t *cps;
 	text_span *tok;
 	strbuf norm;
@@ -77,7 +79,7 @@ static uint64_t hash_bytes(const char *s, size_t n, uint64_t seed)
 	return mix64(h);
 }
 
-static inline void emit(text_featurizer *f, uint64_t h)
+static inline void emit1(text_featurizer *f, uint64_t h)
 {
 	uint32_t b = (uint32_t)(h >> 20) & f->mask;
 	uint64_t bit = 1ULL << (b & 63);
@@ -87,6 +89,14 @@ static inline void emit(text_featurizer *f, uint64_t h)
 		return;
 	f->seen[b >> 6] |= bit;
 	f->idx[f->n++] = b;
+}
+
+/* A feature and its copy specific to the message's language (feature
+ * augmentation: shared weights plus per-language corrections). */
+static inline void emit(text_featurizer *f, uint64_t h)
+{
+	emit1(f, h);
+	emit1(f, mix64(h ^ f->salt));
 }
 
 static bool is_negator(const char *w, size_t n)
@@ -114,6 +124,8 @@ size_t text_features(text_featurizer *f, const char *s, size_t n, const uint32_t
 	text_normalize_into(&f->norm, s, n, TEXT_LANG_UND, TEXT_NORM_FOLD);
 	const char *t = sb_str(&f->norm);
 	size_t tl = f->norm.len;
+	size_t k = text_split(t, tl, f->tok, MAX_TOK);
+	f->salt = 0x5A17ULL * (1 + (uint64_t)text_langid_spans(f->tok, k, NULL));
 
 	/* character 2..5-grams over " text " */
 	size_t L = 0;
@@ -151,7 +163,6 @@ size_t text_features(text_featurizer *f, const char *s, size_t n, const uint32_t
 	}
 
 	/* words, negation marking, bigrams */
-	size_t k = text_split(t, tl, f->tok, MAX_TOK);
 	uint64_t prev = 0x1234567ULL; /* sentence start */
 	int negated = 0;
 	for (size_t i = 0; i < k; i++) {

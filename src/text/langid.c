@@ -11,24 +11,29 @@
 #define MAX_TOK 512
 
 /* Darija (Moroccan, Algerian, Tunisian) in Latin script: frequent words and
- * spellings. Sorted for bisection (checked by the unit test). */
+ * spellings. Kept sorted (strcmp order) for bisection. */
 static const char *const az_words[] = {
-	"3ad", "3afak", "3ajbni", "3al", "3ala", "3ib", "3lach", "3leh", "3lik", "3lih", "3liha",
-	"3likom", "3sal", "5ir", "7aja", "9albi", "a7la", "a7sen", "a9wa", "ahla", "ahsen", "allah",
-	"amin", "barcha", "barsha", "behi", "behia", "bezaf", "bezzaf", "bghit", "bla", "brabi",
-	"bsara7a", "bsaraha", "bzaf", "bzf", "bzzf", "chab3a", "chay", "chbik", "chkoun", "chno",
-	"chnou", "chnowa", "chwiya", "daba", "diyal", "dyal", "ena", "enta", "enti", "fel", "fih",
-	"fiha", "fik", "fil", "ghir", "hadchi", "haka", "hakka", "hamdoulah", "hamdoullah",
-	"hedha", "hedhi", "hekka", "houwa", "inchallah", "inti", "kayn", "kayna", "kbir",
-	"khalas", "khoya", "khouya", "khti", "kifach", "kifech", "kima", "klem", "kol", "lkol",
-	"m3a", "m3ak", "m3alem", "m3allem", "ma3lich", "ma7la", "ma7lek", "ma7leha", "machallah",
-	"machi", "mahlek", "mahleha", "mahouch", "makaynch", "mala", "malla", "mamstou", "mashallah",
-	"maset", "masset", "masta", "mch", "mech", "mel", "meskin", "mouch", "mra", "msata", "mta3",
-	"mte3", "mzian", "mziana", "mzyan", "mzyana", "nchallah", "nchalah", "nes", "nmout", "rabbi",
-	"rabi", "rahi", "raho", "rahou", "rajel", "rak", "rana", "rani", "raw3a", "sa7a", "sa7bi",
-	"sahbi", "saha", "safi", "taw", "tbarkallah", "te3jebni", "tfouh", "wa7dek", "wahdek",
-	"wakha", "walah", "wallah", "wallahi", "wesh", "wlh", "wlah", "ya3ni", "ya3tik", "yasser",
-	"yaser", "ye3jebni", "yeser", "yesser", "zid", "zin", "zina", "zwin", "zwina",
+	"3ad", "3afak", "3ajbetni", "3ajbni", "3al", "3ala", "3andek", "3andi", "3aychek", "3ejbetni",
+	"3ib", "3lach", "3leh", "3leha", "3lih", "3liha", "3lihom", "3lik", "3likom", "3sal", "5ayeb",
+	"5ir", "7aja", "7lou", "9albi", "9wiya", "a7la", "a7sen", "a9wa", "ahla", "ahsen", "allah",
+	"amin", "barcha", "barnemej", "barra", "barsha", "behi", "behia", "behya", "belehi", "bellahi",
+	"bezaf", "bezzaf", "bghit", "bla", "bou", "brabbi", "brabi", "bsara7a", "bsaraha", "bzaf", "bzf",
+	"bzzf", "ch3ab", "chab3a", "chay", "chbik", "chkoun", "chno", "chnou", "chnowa", "chokran",
+	"choukran", "chwiya", "daba", "dima", "diyal", "dyal", "ena", "enta", "enti", "fama", "famma",
+	"fel", "fih", "fiha", "fik", "fil", "ghir", "ghodwa", "hadchi", "haka", "hakka", "hamdoulah",
+	"hamdoullah", "hedha", "hedhi", "hekka", "houwa", "inchalah", "inchallah", "inti", "kayn",
+	"kayna", "kbir", "khalas", "khamej", "khayeb", "khouya", "khoya", "khti", "kifach", "kifech",
+	"kima", "kleb", "klem", "kol", "lkol", "lyoum", "m3a", "m3ak", "m3alem", "m3allem", "ma3andekch",
+	"ma3lich", "ma7la", "ma7leha", "ma7lek", "machallah", "machi", "mahleha", "mahlek", "mahouch",
+	"makaynch", "mala", "malla", "mamstou", "manich", "masakh", "maset", "mashallah", "masset",
+	"masta", "mch", "mech", "mel", "meskin", "mnawer", "mnawra", "moch", "mosalsel", "mouch",
+	"mousalsel", "mra", "msata", "mta3", "mte3", "mzian", "mziana", "mzyan", "mzyana", "n7ebek",
+	"n7ebha", "nchalah", "nchallah", "nchlh", "nekraha", "nekrha", "nes", "nhebek", "nhebha", "nmout",
+	"rabbi", "rabi", "rahi", "raho", "rahou", "rajel", "rak", "rana", "rani", "raw3a", "sa7a",
+	"sa7bi", "saf", "safi", "saha", "sahbi", "sahha", "tamthil", "taw", "tbarkallah", "te3jebni",
+	"tfouh", "twa", "wa7dek", "wahdek", "wakha", "walah", "walahi", "wallah", "wallahi", "wesh",
+	"wlah", "wlh", "ya3ni", "ya3tik", "yarham", "yaser", "yasser", "ye3jebni", "ye5i", "yeser",
+	"yesser", "yezi", "zayed", "zayid", "zid", "zin", "zina", "zinek", "zwin", "zwina",
 };
 
 /* Frequent French/English words that are not in the stop lists. */
@@ -109,14 +114,27 @@ static bool darija_pattern(const char *w, size_t n)
 
 enum text_lang text_langid(const char *s, size_t n, double *confidence)
 {
-	strbuf sb = STRBUF_INIT, f = STRBUF_INIT;
+	strbuf sb = STRBUF_INIT;
 	text_span *tok = malloc(MAX_TOK * sizeof *tok);
 	enum text_lang r = TEXT_LANG_UND;
-	double conf = 0;
-	if (!tok)
-		goto done;
+	if (!tok) {
+		if (confidence)
+			*confidence = 0;
+		return r;
+	}
 	text_normalize_into(&sb, s, n, TEXT_LANG_UND, 0);
 	size_t k = text_split(sb_str(&sb), sb.len, tok, MAX_TOK);
+	r = text_langid_spans(tok, k, confidence);
+	sb_free(&sb);
+	free(tok);
+	return r;
+}
+
+enum text_lang text_langid_spans(const text_span *tok, size_t k, double *confidence)
+{
+	strbuf f = STRBUF_INIT;
+	enum text_lang r = TEXT_LANG_UND;
+	double conf = 0;
 	size_t ar = 0, lat = 0;
 	double sc[TEXT_LANG_COUNT] = {0};
 	bool pattern = false;
@@ -181,8 +199,10 @@ enum text_lang text_langid(const char *s, size_t n, double *confidence)
 		if (sc[l] > best)
 			best = sc[l], r = (enum text_lang)l;
 	if (best == 0) {
-		r = pattern ? TEXT_LANG_AR_LATN : TEXT_LANG_FR;
-		conf = 0.4;
+		/* no vote: in a Maghreb inbox, Latin text without any French or
+		 * English function word is most often Arabizi */
+		r = TEXT_LANG_AR_LATN;
+		conf = pattern ? 0.5 : 0.4;
 		goto done;
 	}
 	for (int l = TEXT_LANG_AR_LATN; l <= TEXT_LANG_EN; l++)
@@ -193,8 +213,6 @@ enum text_lang text_langid(const char *s, size_t n, double *confidence)
 done:
 	if (confidence)
 		*confidence = conf;
-	sb_free(&sb);
 	sb_free(&f);
-	free(tok);
 	return r;
 }

@@ -188,8 +188,8 @@ static void find_cin_ma(struct found *f, const struct view *w)
 {
 	const char *v = w->v;
 	for (size_t i = 0; i + 5 < w->m; i++) {
-		if (!alpha(v[i]) || (i && alnum(v[i - 1])))
-			continue;
+		if (!alpha(v[i]) || (i && (alnum(v[i - 1]) || v[i - 1] == '@' || v[i - 1] == '_' || v[i - 1] == '#')))
+			continue; /* inside a word, a @mention or a #hashtag */
 		size_t j = i;
 		while (j < w->m && alpha(v[j]) && j - i < 3)
 			j++;
@@ -228,6 +228,11 @@ static bool luhn(const char *d, size_t n)
 static unsigned classify(const char *d, size_t n, bool plus, const size_t *glen, size_t ng, bool ctx_phone,
                          bool ctx_id)
 {
+	size_t same = 1;
+	while (same < n && d[same] == d[0])
+		same++;
+	if (same == n)
+		return 0; /* 000000000000, 11111111: placeholders, not data */
 	bool intl = plus || (n > 2 && d[0] == '0' && d[1] == '0');
 	if (intl) {
 		const char *e = plus ? d : d + 2;

@@ -23,7 +23,9 @@
  *      id, بطاقة, التعريف, هوية, رقم) or 8 digits starting with 0;
  *  - IBAN: 2 letters, 2 digits, 11-30 alphanumerics (groups of 4 allowed),
  *    valid ISO 13616 mod-97 check; Moroccan RIB: exactly 24 digits;
- *  - payment card: 13-19 digits (groups allowed) passing the Luhn check.
+ *  - payment card: 13-19 digits (groups allowed) passing the Luhn check;
+ *  - never: a digit string of one repeated digit (0000000000), a CIN shape
+ *    inside a @mention or #hashtag.
  * Words count as "context" when they occur in the 40 bytes before a number. */
 #ifndef MAJLIS_TEXT_PII_H
 #define MAJLIS_TEXT_PII_H

@@ -14,7 +14,7 @@ void page_begin(struct req *r, const char *title)
 	struct principal *who = req_who(r);
 	h_printf(o, "<!doctype html><html lang=\"%s\" dir=\"%s\"><head><meta charset=\"utf-8\">"
 		    "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
-		    "<title>%s — %s</title><link rel=\"stylesheet\" href=\"%s\">"
+		    "<title>%s — %s</title><link rel=\"stylesheet\" href=\"%s\"><link rel=\"icon\" href=\"data:,\">"
 		    "<link rel=\"alternate\" type=\"application/atom+xml\" href=\"/feeds/posts.atom\" title=\"%s\">"
 		    "</head><body><header class=\"site\"><a class=\"brand\" href=\"/\">%s</a><nav>",
 		 r->lang, lang_dir(r->lang), title, TR(r, "site.name"), stylesheet_url(),

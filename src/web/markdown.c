@@ -3,6 +3,7 @@
 #include "core/util.h"
 #include <cmark.h>
 #include <stdlib.h>
+#include <stdbool.h>
 #include <string.h>
 
 /* Numeric character references (&#1;, &#x1B;) make cmark emit C0 controls and DEL,
@@ -59,13 +60,24 @@ char *markdown_plain(const char *md, size_t n, size_t max)
 	cmark_node_free(doc);
 	char *out = drop_controls(sb_detach(&sb));
 	size_t len = strlen(out);
-	if (len > max) {
-		len = max;
+	bool cut = len > max;
+	if (cut) {
+		/* Cut on a character boundary, then back to the last word boundary
+		 * when one is near, and mark the cut with an ellipsis (3 bytes, so
+		 * the text itself keeps max - 3). */
+		len = max > 3 ? max - 3 : 0;
 		while (len > 0 && ((unsigned char)out[len] & 0xC0) == 0x80)
 			len--;
+		size_t word = len;
+		while (word > 0 && out[word - 1] != ' ' && len - word < 40)
+			word--;
+		if (word > 0 && out[word - 1] == ' ')
+			len = word;
 		out[len] = 0;
 	}
 	while (len > 0 && out[len - 1] == ' ')
 		out[--len] = 0;
+	if (cut && len > 0)
+		memcpy(out + len, "\xe2\x80\xa6", 4); /* "…" + NUL: fits, len <= max - 3 */
 	return out;
 }

@@ -5,6 +5,7 @@
 #include "web/markdown.h"
 #include <ctype.h>
 #include <stdlib.h>
+#include <stdbool.h>
 #include <string.h>
 
 #define LIT(s) (s), (sizeof(s) - 1)
@@ -154,28 +155,35 @@ static void test_plain(void)
 	free(p);
 
 	const char *ar = "انقطاع الماء في حي السلام يوم الثلاثاء من الساعة التاسعة صباحا";
+	static const char ell[] = "\xe2\x80\xa6";
 	for (size_t max = 1; max <= 40; max++) {
 		p = markdown_plain(ar, strlen(ar), max);
-		if (!p || strlen(p) > max || !utf8_valid_text(p, strlen(p)) || strncmp(p, ar, strlen(p))) {
+		size_t n = p ? strlen(p) : 0;
+		bool has_ell = n >= 3 && !strcmp(p + n - 3, ell);
+		size_t body = has_ell ? n - 3 : n;
+		if (!p || n > max || !utf8_valid_text(p, n) || strncmp(p, ar, body) || (body && !has_ell)) {
 			ok(0, "Arabic cut at %zu bytes: '%s'", max, p ? p : "NULL");
 			free(p);
 			goto done;
 		}
 		free(p);
 	}
-	ok(1, "Arabic text cut at every max 1..40 stays valid UTF-8, a prefix, within max");
+	ok(1, "Arabic text cut at every max 1..40: valid UTF-8, a prefix plus an ellipsis, within max");
 done:
-	p = markdown_plain(ar, strlen(ar), 12);
-	is_str(p, "انقطاع", "cut at 12 bytes: the first word (6 letters of 2 bytes)");
+	p = markdown_plain(ar, strlen(ar), 15);
+	is_str(p, "انقطاع…", "cut at 15 bytes: the first word and an ellipsis");
 	free(p);
-	p = markdown_plain(ar, strlen(ar), 11);
-	is_str(p, "انقطا", "cut at 11 bytes drops the split letter");
+	p = markdown_plain(ar, strlen(ar), 14);
+	is_str(p, "انقطا…", "no word boundary before: the split letter is dropped");
 	free(p);
-	p = markdown_plain(ar, strlen(ar), 13);
-	is_str(p, "انقطاع", "cut after a space: trailing space trimmed");
+	p = markdown_plain(ar, strlen(ar), 30);
+	is_str(p, "انقطاع الماء…", "cut back to the last space, not mid-word");
 	free(p);
-	p = markdown_plain(ar, strlen(ar), 1);
-	is_str(p, "", "cut inside the first letter gives \"\"");
+	p = markdown_plain(ar, strlen(ar), 3);
+	is_str(p, "", "no room for any letter gives \"\"");
+	free(p);
+	p = markdown_plain(ar, strlen(ar), 1000);
+	is_str(p, ar, "short enough: unchanged, no ellipsis");
 	free(p);
 	p = markdown_plain(LIT("**bold** word"), 4);
 	is_str(p, "bold", "cut counts plain bytes, not markup");

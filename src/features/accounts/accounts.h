@@ -71,6 +71,12 @@ int64_t dept_by_slug(store *s, const char *slug);
 /* The department's name in lang. */
 const char *dept_name(const struct department *d, const char *lang);
 
+/* Email addresses of the enabled users holding role in dept (department admins
+ * hold every role; site admins are not included). Count returned; *out arena. */
+int dept_staff_emails(store *s, arena *a, int64_t dept_id, enum role role, const char ***out);
+/* The address to notify a user at (email), or NULL; arena-owned. */
+const char *user_email(store *s, arena *a, int64_t user_id, const char **lang);
+
 /* ---- sessions ---- */
 /* Creates a session and sets the cookie on r. false on a database error. */
 bool session_start(struct req *r, store *s, int64_t user_id);

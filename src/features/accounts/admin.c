@@ -285,8 +285,11 @@ static void user_role_remove(struct req *r)
 	int64_t dept, uid = req_param_id(r, 0);
 	if (!s || !role_form(r, &role, &dept))
 		return;
+	struct department d;
 	if (role_revoke(s, uid, role, dept))
-		audit_record(r, s, "role.revoke", "user", uid, arena_printf(r->a, "%s@%lld", role_name(role), (long long)dept));
+		audit_record(r, s, "role.revoke", "user", uid,
+			     dept_get(s, r->a, dept, &d) ? arena_printf(r->a, "%s@%s", role_name(role), d.slug)
+							 : arena_printf(r->a, "%s@%lld", role_name(role), (long long)dept));
 	resp_redirect(r, arena_printf(r->a, "/admin/users/%lld", (long long)uid));
 }
 

@@ -64,3 +64,30 @@ const char *dept_name(const struct department *d, const char *lang)
 		return d->name_en;
 	return d->name_ar;
 }
+
+int dept_staff_emails(store *s, arena *a, int64_t dept_id, enum role role, const char ***out)
+{
+	store_stmt *st = store_prepare(s, "SELECT DISTINCT u.email FROM users u JOIN user_roles ur ON ur.user_id = u.id "
+					  "WHERE ur.dept_id = ? AND (ur.role = ? OR ur.role = 'admin') AND u.disabled = 0 "
+					  "AND u.email IS NOT NULL ORDER BY u.email LIMIT 50");
+	*out = arena_alloc(a, sizeof **out * 51);
+	if (!st)
+		return 0;
+	store_bind_int(st, 1, dept_id);
+	store_bind_text(st, 2, role_name(role));
+	int n = 0;
+	while (n < 50 && store_step(st) == STORE_ROW)
+		(*out)[n++] = arena_strdup(a, store_text(st, 0));
+	store_done(st);
+	return n;
+}
+
+const char *user_email(store *s, arena *a, int64_t user_id, const char **lang)
+{
+	struct user u;
+	if (!user_id || !user_get(s, a, user_id, &u) || u.disabled || !u.email)
+		return NULL;
+	if (lang)
+		*lang = u.lang;
+	return u.email;
+}

@@ -113,7 +113,7 @@ static void login_post(struct req *r)
 		resp_error(r, 503, "error.unavailable");
 		return;
 	}
-	audit_record(r, s, "login", "user", u.id, NULL);
+	audit_record_as(r, s, u.id, u.email ? u.email : u.phone, "login", "user", u.id, NULL);
 	if (u.lang && lang_supported(u.lang))
 		kv_add(r->a, &r->headers, "Set-Cookie", arena_printf(r->a, "lang=%s; Path=/; Max-Age=31536000; SameSite=Lax", u.lang));
 	resp_redirect(r, local_target(r, kv_get(&r->form, "next")));
@@ -212,7 +212,7 @@ static void signup_post(struct req *r)
 		resp_error(r, 503, "error.unavailable");
 		return;
 	}
-	audit_record(r, s, "signup", "user", id, NULL);
+	audit_record_as(r, s, id, norm, "signup", "user", id, NULL);
 	kv_add(r->a, &r->headers, "Set-Cookie", arena_printf(r->a, "lang=%s; Path=/; Max-Age=31536000; SameSite=Lax", lang));
 	resp_redirect(r, "/account?welcome=1");
 }

@@ -122,8 +122,10 @@ struct principal *accounts_resolve(struct req *r)
 	store *s = store_thread();
 	if (!s)
 		return NULL;
+	/* API tokens act on API routes only (http.h, ROUTE_API); elsewhere the
+	 * header is ignored and the request is judged by its session cookie. */
 	const char *auth = req_header(r, "Authorization");
-	if (auth && !strncasecmp(auth, "Bearer ", 7))
+	if (auth && !strncasecmp(auth, "Bearer ", 7) && r->is_api)
 		return from_token(r, s, auth + 7);
 	const char *token = kv_get(&r->cookies, SESSION_COOKIE);
 	return token ? from_session(r, s, token) : NULL;

@@ -41,6 +41,12 @@ void audit_record(struct req *r, store *s, const char *action, const char *objec
 	record(s, p ? p->user_id : 0, actor, action, object_type, object_id, detail, r->ip);
 }
 
+void audit_record_as(struct req *r, store *s, int64_t actor_id, const char *actor, const char *action,
+		     const char *object_type, int64_t object_id, const char *detail)
+{
+	record(s, actor_id, actor ? actor : "anonymous", action, object_type, object_id, detail, r->ip);
+}
+
 void audit_record_cli(store *s, const char *action, const char *object_type, int64_t object_id, const char *detail)
 {
 	record(s, 0, "cli", action, object_type, object_id, detail, NULL);

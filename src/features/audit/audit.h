@@ -13,6 +13,10 @@ extern const struct migration audit_migrations[];
  * NULL. Failures are logged, never fatal to the action. */
 void audit_record(struct req *r, store *s, const char *action, const char *object_type,
 		  int64_t object_id, const char *detail);
+/* Records an action by an account that r has not authenticated yet (log in,
+ * sign up): actor_id and actor (email or phone) name who acted. */
+void audit_record_as(struct req *r, store *s, int64_t actor_id, const char *actor, const char *action,
+		     const char *object_type, int64_t object_id, const char *detail);
 /* Records an action from the command line (actor "cli"). */
 void audit_record_cli(store *s, const char *action, const char *object_type, int64_t object_id,
 		      const char *detail);

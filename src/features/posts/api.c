@@ -89,7 +89,7 @@ static void list(struct req *r)
 		json_array_append_new(items, post_json(r, s, &posts[i], false));
 	json_t *next = n == f.limit ? json_string(arena_printf(r->a, "%lld-%lld", (long long)posts[n - 1].publish_at,
 							      (long long)posts[n - 1].id)) : json_null();
-	resp_cacheable(r, 5);
+	resp_cacheable(r, posts_cache_ttl(s, now_s(), 5));
 	resp_json(r, 200, json_pack("{s:o,s:o}", "items", items, "next_cursor", next));
 }
 
@@ -319,7 +319,7 @@ static void delete(struct req *r)
 	}
 	audit_record(r, s, "post.delete", "post", p.id, p.title);
 	page_cache_bump();
-	resp_body(r, 204, "application/json", "", 0);
+	resp_body(r, 204, NULL, "", 0);
 }
 
 void posts_api_routes(void)

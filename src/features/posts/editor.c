@@ -87,9 +87,10 @@ static void staff_list(struct req *r)
 	resp_html(r, 200);
 }
 
-/* The create/edit form. p holds current values (or what the user typed). */
+/* The create/edit form. p holds current values; typed (or NULL) what the user
+ * sent, shown as is in the text fields so that nothing typed is lost on an error. */
 static void edit_form(struct req *r, store *s, int status, const struct post *p, const struct form_errors *e,
-		      bool preview)
+		      bool preview, const struct post_input *typed)
 {
 	int nd;
 	struct option *depts = dept_options(r, s, &nd);
@@ -113,7 +114,8 @@ static void edit_form(struct req *r, store *s, int status, const struct post *p,
 	else
 		h_raw(&r->out, "<form method=\"post\" action=\"/staff/posts\" enctype=\"multipart/form-data\">");
 	f_csrf(r);
-	f_input(r, e, "title", "post.title", "text", p->title, "required maxlength=\"200\"");
+	f_input(r, e, "title", "post.title", "text", typed && typed->title ? typed->title : p->title,
+		"required maxlength=\"200\"");
 	struct option kinds[5];
 	for (int i = 0; post_kinds[i]; i++)
 		kinds[i] = (struct option){post_kinds[i], arena_printf(r->a, "kind.%s", post_kinds[i]), NULL};
@@ -122,11 +124,14 @@ static void edit_form(struct req *r, store *s, int status, const struct post *p,
 	f_select(r, e, "dept", "post.department", depts, p->dept_id ? arena_printf(r->a, "%lld", (long long)p->dept_id) : NULL);
 	static const struct option langs[] = {{"ar", NULL, "العربية"}, {"fr", NULL, "Français"}, {"en", NULL, "English"}, {NULL, NULL, NULL}};
 	f_select(r, e, "lang", "post.lang", langs, p->lang ? p->lang : r->lang);
-	f_textarea(r, e, "summary", "post.summary", p->summary, 2);
-	f_textarea(r, e, "body", "post.body", p->body, 14);
+	f_textarea(r, e, "summary", "post.summary", typed && typed->summary ? typed->summary : p->summary, 2);
+	f_textarea(r, e, "body", "post.body", typed && typed->body ? typed->body : p->body, 14);
 	strbuf tags = STRBUF_INIT;
-	for (int i = 0; i < p->ntags; i++)
-		sb_printf(&tags, "%s%s", i ? ", " : "", p->tags[i]);
+	if (typed && typed->tags)
+		sb_puts(&tags, typed->tags);
+	else
+		for (int i = 0; i < p->ntags; i++)
+			sb_printf(&tags, "%s%s", i ? ", " : "", p->tags[i]);
 	f_input(r, e, "tags", "post.tags", "text", sb_str(&tags), NULL);
 	sb_free(&tags);
 	char when[32] = "";
@@ -136,7 +141,8 @@ static void edit_form(struct req *r, store *s, int status, const struct post *p,
 		localtime_r(&t, &tm);
 		strftime(when, sizeof when, "%Y-%m-%dT%H:%M", &tm);
 	}
-	f_input(r, e, "publish_at", "post.publish_at", "datetime-local", when, NULL);
+	f_input(r, e, "publish_at", "post.publish_at", "datetime-local",
+		typed && typed->publish_at && *typed->publish_at ? typed->publish_at : when, NULL);
 	if (p->cover)
 		h_printf(&r->out, "<input type=\"hidden\" name=\"cover_keep\" value=\"%s\"><p><img class=\"cover\" src=\"/media/%s\" alt=\"\" width=\"160\"></p>",
 			 p->cover, p->cover);
@@ -165,7 +171,7 @@ static void new_get(struct req *r)
 	if (!s)
 		return;
 	struct post p = {0};
-	edit_form(r, s, 200, &p, NULL, false);
+	edit_form(r, s, 200, &p, NULL, false, NULL);
 }
 
 static void edit_get(struct req *r)
@@ -182,7 +188,7 @@ static void edit_get(struct req *r)
 		resp_error(r, 403, "error.forbidden");
 		return;
 	}
-	edit_form(r, s, 200, &p, NULL, false);
+	edit_form(r, s, 200, &p, NULL, false, NULL);
 }
 
 /* Create (id 0) or update from the multipart form; action save/preview/publish. */
@@ -227,17 +233,17 @@ static void save_post(struct req *r, int64_t id)
 			form_error(&e, "cover", err);
 	}
 	if (!post_apply_input(s, r->a, &in, &p, &e) || e.n) {
-		edit_form(r, s, 422, &p, &e, false);
+		edit_form(r, s, 422, &p, &e, false, &in);
 		return;
 	}
 	if (!principal_can(who, ROLE_EDITOR, p.dept_id)) {
 		form_error(&e, "dept", "error.forbidden");
-		edit_form(r, s, 403, &p, &e, false);
+		edit_form(r, s, 403, &p, &e, false, &in);
 		return;
 	}
 	const char *action = kv_get(&r->form, "action");
 	if (action && !strcmp(action, "preview")) {
-		edit_form(r, s, 200, &p, NULL, true);
+		edit_form(r, s, 200, &p, NULL, true, &in);
 		return;
 	}
 	bool publish = action && !strcmp(action, "publish");

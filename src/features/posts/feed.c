@@ -58,7 +58,7 @@ static void feed(struct req *r, const char *self_path, const char *title, struct
 		h_printf(o, "<summary>%s</summary><content type=\"html\">%s</content></entry>", full.summary, full.body_html);
 	}
 	h_raw(o, "</feed>");
-	resp_cacheable(r, 60);
+	resp_cacheable(r, posts_cache_ttl(s, now, 60));
 	resp_html(r, 200);
 	r->ctype = "application/atom+xml; charset=utf-8";
 }

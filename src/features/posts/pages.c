@@ -19,12 +19,17 @@ const char *post_dept_name(store *s, arena *a, int64_t dept_id, const char *lang
 	return dept_get(s, a, dept_id, &d) ? dept_name(&d, lang) : "";
 }
 
+int posts_cache_ttl(store *s, int64_t now, int max)
+{
+	int64_t next = post_next_scheduled(s, now);
+	int64_t ttl = next ? next - now : max;
+	return ttl < 1 ? 1 : ttl > max ? max : (int)ttl;
+}
+
 /* How long an anonymous page may be cached: until the next scheduled post. */
 static int cache_ttl(store *s, int64_t now)
 {
-	int64_t next = post_next_scheduled(s, now);
-	int64_t ttl = next ? next - now : 60;
-	return ttl < 1 ? 1 : ttl > 60 ? 60 : (int)ttl;
+	return posts_cache_ttl(s, now, 60);
 }
 
 static void post_item(struct req *r, store *s, const struct post *p, struct department *depts, int nd)

@@ -85,6 +85,9 @@ bool post_apply_input(store *s, arena *a, const struct post_input *in, struct po
 		      struct form_errors *e);
 
 /* ---- shared rendering helpers (posts_pages.c) ---- */
+/* Seconds an anonymous answer listing posts may be cached: at most max, and
+ * never past the next scheduled publication (so it appears on time). */
+int posts_cache_ttl(store *s, int64_t now, int max);
 /* "/posts/12-slug" */
 const char *post_path(arena *a, const struct post *p);
 /* The department name in lang, or "" */
