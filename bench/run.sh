@@ -17,6 +17,7 @@
 #   BENCH_DIR=/tmp/majlis-bench   where the database, binaries and logs go
 #   REGEN=0           1: rebuild the database even if BENCH_DIR has one for POSTS
 #   SKIP_BUILD=0      1: do not run make (use the existing build/)
+#   MAJLIS_BIN=       serve this majlis binary instead of build/majlis (to compare a patch)
 set -euo pipefail
 
 POSTS=${POSTS:-100000}
@@ -61,21 +62,25 @@ if [[ $SKIP_BUILD != 1 ]]; then
 	make -j2 build/majlis build/libmajlis.a >"$BENCH_DIR/make.log" 2>&1 || { tail -20 "$BENCH_DIR/make.log"; die "make failed"; }
 fi
 [[ -x build/majlis && -f build/libmajlis.a ]] || die "build/majlis missing (run make)"
+# Private copies: a concurrent `make` in the tree must not swap binaries mid-run.
+cp "${MAJLIS_BIN:-build/majlis}" "$BENCH_DIR/bin/majlis"
+cp build/libmajlis.a "$BENCH_DIR/bin/libmajlis.a"
+MAJLIS="$BENCH_DIR/bin/majlis"
 PKGS="libmicrohttpd sqlite3 jansson libsodium libcurl libcmark libutf8proc zlib libcrypto"
 CFLAGS="-std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-parameter -O2 -g"
 cc $CFLAGS -o "$BENCH_DIR/bin/hello" bench/hello.c $(pkg-config --cflags --libs libmicrohttpd)
 cc $CFLAGS -Isrc -Ibuild/gen $(pkg-config --cflags $PKGS) -o "$BENCH_DIR/bin/gen_posts" bench/gen_posts.c \
-	build/libmajlis.a $(pkg-config --libs $PKGS) -lstemmer -llinear -lm -lpthread
+	"$BENCH_DIR/bin/libmajlis.a" $(pkg-config --libs $PKGS) -lstemmer -llinear -lm -lpthread
 
 # ---- dataset ----
 if [[ $REGEN == 1 || ! -s $DB || ! -s $PATHS ]]; then
 	say "creating $DB with $POSTS posts"
 	rm -f "$DB" "$DB-wal" "$DB-shm" "$PATHS"
-	build/majlis init --db "$DB" --demo >/dev/null
+	"$MAJLIS" init --db "$DB" --demo >/dev/null
 	"$BENCH_DIR/bin/gen_posts" --db "$DB" --posts "$POSTS" --paths "$PATHS" 2>&1 | sed 's/^/   /' >&2
 else
 	say "reusing $DB (REGEN=1 rebuilds it)"
-	build/majlis init --db "$DB" >/dev/null # upgrade the schema if needed
+	"$MAJLIS" init --db "$DB" >/dev/null # upgrade the schema if needed
 fi
 cat "$DB" >/dev/null # into the OS page cache, as on a server that has been running
 shuf -n 100 --random-source=<(yes) "$PATHS" >"$HOT"
@@ -99,9 +104,9 @@ start_hello() {
 start_majlis() { # logfile or "" for --quiet
 	local port=$((PORT + 1))
 	if [[ -n ${1:-} ]]; then
-		build/majlis serve --db "$DB" --listen "127.0.0.1:$port" --threads "$SERVER_THREADS" >"$1" 2>&1 &
+		"$MAJLIS" serve --db "$DB" --listen "127.0.0.1:$port" --threads "$SERVER_THREADS" >"$1" 2>&1 &
 	else
-		build/majlis serve --db "$DB" --listen "127.0.0.1:$port" --threads "$SERVER_THREADS" --quiet \
+		"$MAJLIS" serve --db "$DB" --listen "127.0.0.1:$port" --threads "$SERVER_THREADS" --quiet \
 			>"$BENCH_DIR/serve.log" 2>&1 &
 	fi
 	SERVER_PID=$!

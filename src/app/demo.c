@@ -4,6 +4,7 @@
 #include "core/util.h"
 #include "features/accounts/accounts.h"
 #include "features/posts/posts.h"
+#include "features/requests/requests.h"
 #include "web/markdown.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,6 +59,83 @@ static const struct {
 	 "ثقافة, مكتبة", 8},
 };
 
+/* Categories (Open311 services) with targets, and a few requests. */
+static bool seed_requests(store *s, arena *a, char *err, size_t errn)
+{
+	static struct attr_value sizes[] = {{"small", {"صغيرة", "petite", "small"}}, {"large", {"كبيرة", "grande", "large"}},
+					    {"dangerous", {"خطيرة", "dangereuse", "dangerous"}}};
+	static struct attr_value floors[] = {{"street", {"في الشارع", "dans la rue", "in the street"}},
+					     {"building", {"في بناية", "dans un immeuble", "in a building"}}};
+	static struct attribute pothole_attrs[] = {
+		{.code = "size", .datatype = "singlevaluelist", .label = {"حجم الحفرة", "Taille du trou", "Size of the hole"},
+		 .required = true, .values = sizes, .nvalues = 3},
+	};
+	static struct attribute leak_attrs[] = {
+		{.code = "where", .datatype = "singlevaluelist", .label = {"مكان التسرب", "Lieu de la fuite", "Where is the leak"},
+		 .required = true, .values = floors, .nvalues = 2},
+		{.code = "since", .datatype = "datetime", .label = {"منذ متى", "Depuis quand", "Since when"}},
+	};
+	static const struct {
+		const char *code, *dept, *ar, *fr, *en, *grp;
+		bool public;
+		struct attribute *attrs;
+		int nattrs;
+	} cats[] = {
+		{"pothole", "roads", "حفرة في الطريق", "Nid-de-poule", "Pothole", "roads", true, pothole_attrs, 1},
+		{"streetlight", "roads", "إنارة عمومية معطلة", "Éclairage public en panne", "Broken street light", "roads", true, NULL, 0},
+		{"water-leak", "water", "تسرب الماء", "Fuite d'eau", "Water leak", "water", true, leak_attrs, 2},
+		{"water-bill", "water", "فاتورة الماء", "Facture d'eau", "Water bill", "water", false, NULL, 0},
+		{"permit-question", "urbanism", "سؤال حول رخصة البناء", "Question sur un permis de construire",
+		 "Building permit question", "urbanism", false, NULL, 0},
+		{"event-suggestion", "culture", "اقتراح نشاط ثقافي", "Suggestion d'activité culturelle", "Cultural event suggestion",
+		 "culture", true, NULL, 0},
+	};
+	for (size_t i = 0; i < sizeof cats / sizeof cats[0]; i++) {
+		struct category c = {.code = cats[i].code, .dept_id = dept_by_slug(s, cats[i].dept),
+				     .name = {cats[i].ar, cats[i].fr, cats[i].en}, .grp = cats[i].grp,
+				     .public = cats[i].public, .active = true};
+		int64_t id = category_save(s, &c);
+		if (id <= 0 || !category_save_attributes(s, id, cats[i].attrs, cats[i].nattrs)) {
+			snprintf(err, errn, "demo: cannot create category %s", cats[i].code);
+			return false;
+		}
+		/* normal: first answer within one working day, solved within five;
+		 * urgent: two working hours and one day, on a 24/7 clock */
+		struct sla_policy normal = {.seconds = {8 * 3600, 8 * 3600, 5 * 8 * 3600}, .business_hours = true, .raise_priority = true};
+		struct sla_policy urgent = {.seconds = {2 * 3600, 2 * 3600, 24 * 3600}, .business_hours = false, .raise_priority = false};
+		sla_policy_set(s, id, RP_NORMAL, &normal);
+		sla_policy_set(s, id, RP_HIGH, &normal);
+		sla_policy_set(s, id, RP_URGENT, &urgent);
+	}
+	static const struct {
+		const char *cat, *desc, *lat, *lon, *address, *lang, *email, *attr, *value;
+	} reqs[] = {
+		{"pothole", "حفرة كبيرة أمام المدرسة الابتدائية، خطيرة على الأطفال", "33.5731", "-7.5898", "شارع محمد الخامس", "ar",
+		 "citizen@example.org", "size", "dangerous"},
+		{"streetlight", "Le lampadaire devant le numéro 12 est éteint depuis une semaine.", "33.5750", "-7.5870",
+		 "12 rue des Orangers", "fr", "habitant@example.org", NULL, NULL},
+		{"water-leak", "Water is leaking from a pipe at the corner, the street is flooded.", "33.5702", "-7.5921", NULL,
+		 "en", "resident@example.org", "where", "street"},
+		{"water-bill", "فاتورة هذا الشهر مرتفعة جدا مقارنة بالأشهر السابقة، رقم العداد 4471", NULL, NULL, NULL, "ar",
+		 "citizen@example.org", NULL, NULL},
+	};
+	for (size_t i = 0; i < sizeof reqs / sizeof reqs[0]; i++) {
+		struct request_input in = {.kind = i == 3 ? "complaint" : "report", .category_code = reqs[i].cat,
+					   .description = reqs[i].desc, .lat = reqs[i].lat, .lon = reqs[i].lon,
+					   .address = reqs[i].address, .lang = reqs[i].lang, .contact_email = reqs[i].email,
+					   .channel = "web"};
+		if (reqs[i].attr)
+			kv_add(a, &in.attrs, reqs[i].attr, reqs[i].value);
+		struct form_errors e = {0};
+		char ref[16];
+		if (request_create(s, a, &in, &e, ref) <= 0) {
+			snprintf(err, errn, "demo: cannot create request %zu (%s)", i, e.n ? e.key[0] : "database");
+			return false;
+		}
+	}
+	return true;
+}
+
 bool app_seed_demo(store *s, char *err, size_t errn)
 {
 	if (store_scalar(s, 0, "SELECT count(*) FROM departments", "") > 0) {
@@ -99,6 +177,8 @@ bool app_seed_demo(store *s, char *err, size_t errn)
 			goto done;
 		}
 	}
+	if (!seed_requests(s, a, err, errn))
+		goto done;
 	ok = true;
 done:
 	arena_free(a);

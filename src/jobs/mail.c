@@ -168,6 +168,13 @@ static enum job_result email_job(store *s, const struct config *cfg, const char 
 		snprintf(err, errn, "malformed email payload");
 		return JOB_FAILED;
 	}
+	if (!cfg->smtp_url[0]) {
+		/* No relay configured: park it as a dead letter an admin can retry
+		 * once email is set up, instead of retrying forever. */
+		json_decref(p);
+		snprintf(err, errn, "email is not configured (smtp_url)");
+		return JOB_FAILED;
+	}
 	bool ok = mail_send(cfg, to, subject, text, html, lang, key && *key ? key : payload, err, errn);
 	json_decref(p);
 	return ok ? JOB_DONE : JOB_RETRY;

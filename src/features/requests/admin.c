@@ -1,0 +1,6 @@
+/* Requests: admin (routes and handlers). */
+#include "features/requests/internal.h"
+
+void requests_admin_routes(void)
+{
+}

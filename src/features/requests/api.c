@@ -1,0 +1,6 @@
+/* Requests: api (routes and handlers). */
+#include "features/requests/internal.h"
+
+void requests_api_routes(void)
+{
+}
