@@ -6,24 +6,29 @@
  *   post_insert()       the posts row and its post_tags rows
  *
  * post_insert() opens its own BEGIN IMMEDIATE … COMMIT, and SQLite has no
- * nested BEGIN, so posts cannot be grouped into a larger transaction around it
- * without changing src/. Each post is therefore one transaction — which is
- * cheap here because the store runs WAL with synchronous=NORMAL (a commit
- * appends to the WAL and does not fsync). --fast-commit sets synchronous=OFF on
- * the generator's own connection for the run (the server's connections are
- * unaffected); measured 100,000 posts in ~15 s either way on the bench machine.
+ * nested BEGIN, so posts cannot be grouped into larger transactions around it
+ * without changing src/. One transaction per post measured 45 s for 100,000
+ * posts on the (shared, 2-core) bench machine, 23 s with synchronous=OFF — too
+ * close to the one-minute budget. So by default every post still goes through
+ * post_apply_input(), and insert_batched() below runs post_insert()'s own two
+ * statements (same SQL, through src/store/store.h) inside transactions of
+ * --batch posts (10,000): ~14 s of CPU, 15–28 s wall depending on the load of
+ * the machine. --per-post-commit uses post_insert() itself, one transaction per
+ * post. Either way the generator's connection runs synchronous=OFF with a big
+ * page cache (a bulk load; the server's connections set their own pragmas).
  *
  * Content: titles and bodies in Arabic (45 %), French (35 %) and English (20 %),
  * 2–5 paragraphs of Markdown (bold, some bullet or numbered lists), 1–4 tags,
  * the four demo departments, the four kinds, publish times spread uniformly over
  * the last three years (all in the past), and a realistic mix of statuses:
- * 96 % published, 2 % draft, 1 % unpublished, 1 % archived. created_at and
- * updated_at are moved back to the publish time at the end (one UPDATE), so
- * that staff listings see a history rather than 100,000 posts made "now".
+ * 96 % published, 2 % draft, 1 % unpublished, 1 % archived. created_at is an
+ * hour before publication and updated_at the publication (drafts: within the
+ * last 30 days), so that staff listings see a history rather than 100,000 posts
+ * made "now" (with --per-post-commit, by one UPDATE at the end).
  *
  * The database must exist with the demo departments: `majlis init --db PATH --demo`.
  *
- * Usage: gen_posts --db PATH [--posts N] [--seed S] [--paths FILE] [--fast-commit]
+ * Usage: gen_posts --db PATH [--posts N] [--seed S] [--paths FILE] [--batch N] [--per-post-commit]
  *   --paths FILE  writes the public URL path ("/posts/ID-SLUG", slug percent-
  *                 encoded) of every visible post, one per line, for wrk's Lua.
  */

@@ -17,7 +17,8 @@
 #   BENCH_DIR=/tmp/majlis-bench   where the database, binaries and logs go
 #   REGEN=0           1: rebuild the database even if BENCH_DIR has one for POSTS
 #   SKIP_BUILD=0      1: do not run make (use the existing build/)
-#   MAJLIS_BIN=       serve this majlis binary instead of build/majlis (to compare a patch)
+#   MAJLIS_BIN=       serve this majlis binary instead of build/majlis (to compare a patch;
+#                     the libmajlis.a beside it builds gen_posts)
 set -euo pipefail
 
 POSTS=${POSTS:-100000}
@@ -61,10 +62,12 @@ if [[ $SKIP_BUILD != 1 ]]; then
 	say "building build/majlis and build/libmajlis.a"
 	make -j2 build/majlis build/libmajlis.a >"$BENCH_DIR/make.log" 2>&1 || { tail -20 "$BENCH_DIR/make.log"; die "make failed"; }
 fi
-[[ -x build/majlis && -f build/libmajlis.a ]] || die "build/majlis missing (run make)"
+MAJLIS_BIN=${MAJLIS_BIN:-build/majlis}
+LIBMAJLIS=$(dirname "$MAJLIS_BIN")/libmajlis.a
+[[ -x $MAJLIS_BIN && -f $LIBMAJLIS ]] || die "$MAJLIS_BIN or $LIBMAJLIS missing (run make)"
 # Private copies: a concurrent `make` in the tree must not swap binaries mid-run.
-cp "${MAJLIS_BIN:-build/majlis}" "$BENCH_DIR/bin/majlis"
-cp build/libmajlis.a "$BENCH_DIR/bin/libmajlis.a"
+cp "$MAJLIS_BIN" "$BENCH_DIR/bin/majlis"
+cp "$LIBMAJLIS" "$BENCH_DIR/bin/libmajlis.a"
 MAJLIS="$BENCH_DIR/bin/majlis"
 PKGS="libmicrohttpd sqlite3 jansson libsodium libcurl libcmark libutf8proc zlib libcrypto"
 CFLAGS="-std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-parameter -O2 -g"

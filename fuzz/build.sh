@@ -1,6 +1,6 @@
 #!/bin/sh
 # Builds the libFuzzer harnesses into build-fuzz/ (or $FUZZ_OUT):
-#   fuzz/build.sh [NAME...]      NAME = fuzz_urlenc, fuzz_cookie, fuzz_markdown (default all)
+#   fuzz/build.sh [NAME...]      NAME = fuzz_urlenc, fuzz_cookie, fuzz_markdown, fuzz_open311 (default all)
 # Library sources are compiled with -fsanitize=fuzzer-no-link,address,undefined;
 # each harness is linked with -fsanitize=fuzzer,address,undefined.
 # Run one:  build-fuzz/fuzz_urlenc -max_total_time=60 build-fuzz/corpus-urlenc fuzz/corpus/fuzz_urlenc
@@ -21,11 +21,12 @@ srcs_for() {
 	fuzz_urlenc) echo "$COMMON src/http/kv.c src/http/urlenc.c" ;;
 	fuzz_cookie) echo "$COMMON src/http/kv.c src/http/cookie.c" ;;
 	fuzz_markdown) echo "$COMMON src/web/markdown.c" ;;
+	fuzz_open311) echo "$COMMON src/http/kv.c src/http/urlenc.c src/features/requests/open311_args.c" ;;
 	*) echo "fuzz/build.sh: unknown harness $1" >&2; return 1 ;;
 	esac
 }
 
-NAMES=${*:-fuzz_urlenc fuzz_cookie fuzz_markdown}
+NAMES=${*:-fuzz_urlenc fuzz_cookie fuzz_markdown fuzz_open311}
 mkdir -p "$OUT/obj"
 for name in $NAMES; do
 	objs=""

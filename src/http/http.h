@@ -52,6 +52,7 @@ struct req {
 	const char *ctype;
 	struct kvlist headers;
 	int cache_ttl;           /* >0: anonymous response may be cached that long */
+	const char *cache_key;   /* set by the server when this answer goes into the page cache */
 	bool answered;
 
 	/* internal to the server */
@@ -59,6 +60,8 @@ struct req {
 	void *pp;                /* multipart post processor */
 	struct upload *cur_upload;
 	bool body_too_large, body_bad;
+	bool skip_body;          /* caller denied by the route's rule: body dropped */
+	size_t skipped;          /* bytes dropped so far */
 	int64_t t0;
 	size_t bytes_out;
 };

@@ -16,8 +16,13 @@ struct cached_page {
 /* Copies the page for key into out (malloc'd buffers the caller frees with
  * pagecache_release). False when absent or stale. */
 bool pagecache_get(const char *key, struct cached_page *out);
-/* Stores a copy of body under key for ttl seconds (gzip computed here). */
-void pagecache_put(const char *key, const char *ctype, const char *body, size_t len, int ttl);
+/* Stores copies of body (and of its gzip form when the caller already made one;
+ * gz may be NULL) under key for ttl seconds. Compression is never done here:
+ * most cached pages are never asked for by a gzip client twice. */
+void pagecache_put(const char *key, const char *ctype, const char *body, size_t len, const char *gz, size_t gzlen,
+		   int ttl);
+/* Adds a gzip form to the entry for key if it is still there without one. */
+void pagecache_add_gz(const char *key, const char *gz, size_t gzlen);
 void pagecache_release(struct cached_page *p);
 /* Frees everything (shutdown). */
 void pagecache_shutdown(void);

@@ -78,6 +78,16 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 
 /* ---- multipart bodies through libmicrohttpd's post processor ---- */
 
+/* Bytes allocated for an upload buffer holding len bytes (plus a NUL): the
+ * next power of two, at least 4 KiB. */
+static size_t upload_cap(size_t len)
+{
+	size_t cap = 4096;
+	while (cap < len + 1)
+		cap *= 2;
+	return cap;
+}
+
 static enum MHD_Result on_post_field(void *cls, enum MHD_ValueKind kind, const char *key,
 				     const char *filename, const char *content_type,
 				     const char *transfer_encoding, const char *data, uint64_t off,
@@ -96,13 +106,18 @@ static enum MHD_Result on_post_field(void *cls, enum MHD_ValueKind kind, const c
 			u->next = r->uploads;
 			r->uploads = r->cur_upload = u;
 		}
-		/* Whole body is already bounded by body_limit; grow by copying. */
-		char *grown = arena_alloc(r->a, u->len + size + 1);
-		if (u->len)
-			memcpy(grown, u->data, u->len);
-		memcpy(grown + u->len, data, size);
-		u->data = grown;
+		/* Whole body is already bounded by body_limit. The buffer grows by
+		 * doubling (its capacity is always upload_cap(len)), so a file costs
+		 * O(size) memory and copying rather than one arena copy per chunk. */
+		if (!u->data || u->len + size + 1 > upload_cap(u->len)) {
+			char *grown = arena_alloc(r->a, upload_cap(u->len + size));
+			if (u->len)
+				memcpy(grown, u->data, u->len);
+			u->data = grown;
+		}
+		memcpy(u->data + u->len, data, size);
 		u->len += size;
+		u->data[u->len] = 0;
 		return MHD_YES;
 	}
 	r->cur_upload = NULL;
@@ -175,15 +190,36 @@ static enum MHD_Result send_response(struct req *r)
 	const char *ctype = r->ctype;
 	size_t len = r->out.len;
 	char *buf = sb_detach(&r->out);
-	if (len > 860 && compressible(ctype) && accepts_gzip(r)) {
-		char *gz;
-		size_t gzlen;
-		if (gzip_buffer(buf, len, &gz, &gzlen)) {
-			free(buf);
-			return send_buffer(r, gz, gzlen, ctype, true);
-		}
+	char *gz = NULL;
+	size_t gzlen = 0;
+	if (len > 860 && compressible(ctype) && accepts_gzip(r) && !gzip_buffer(buf, len, &gz, &gzlen))
+		gz = NULL;
+	if (r->cache_key) /* the page cache keeps what this answer already computed */
+		pagecache_put(r->cache_key, ctype, buf, len, gz, gzlen, r->cache_ttl);
+	if (gz) {
+		free(buf);
+		return send_buffer(r, gz, gzlen, ctype, true);
 	}
 	return send_buffer(r, buf, len, ctype, false);
+}
+
+/* Answers from a cached page; compresses it once for the first gzip client. */
+static void send_cached(struct req *r, const char *key, struct cached_page *page)
+{
+	r->answered = true;
+	r->status = 200;
+	r->ctype = arena_strdup(r->a, page->ctype);
+	r->who_resolved = true;
+	if (accepts_gzip(r) && !page->gz && page->len > 860 && compressible(page->ctype) &&
+	    gzip_buffer(page->body, page->len, &page->gz, &page->gzlen))
+		pagecache_add_gz(key, page->gz, page->gzlen);
+	if (accepts_gzip(r) && page->gz) {
+		free(page->body);
+		send_buffer(r, page->gz, page->gzlen, r->ctype, true);
+	} else {
+		free(page->gz);
+		send_buffer(r, page->body, page->len, r->ctype, false);
+	}
 }
 
 /* ---- dispatch ---- */
@@ -201,19 +237,26 @@ static bool anonymous_request(struct req *r)
 	return !kv_get(&r->cookies, "majlis_session") && !req_header(r, "Authorization");
 }
 
+/* The route-level rule: may this caller reach the handler at all? */
+static bool access_allowed(struct req *r)
+{
+	const struct route *rt = r->route;
+	struct principal *who = req_who(r);
+	switch (rt->access) {
+	case ACCESS_ANYONE: return true;
+	case ACCESS_LOGGED_IN: return who != NULL;
+	case ACCESS_STAFF: return principal_is_staff(who);
+	case ACCESS_ROLE: return principal_can(who, rt->role, 0);
+	case ACCESS_SITE_ADMIN: return who && who->site_admin;
+	}
+	return false;
+}
+
 static void check_access_and_run(struct req *r)
 {
 	const struct route *rt = r->route;
 	struct principal *who = req_who(r);
-	bool ok = true;
-	switch (rt->access) {
-	case ACCESS_ANYONE: break;
-	case ACCESS_LOGGED_IN: ok = who != NULL; break;
-	case ACCESS_STAFF: ok = principal_is_staff(who); break;
-	case ACCESS_ROLE: ok = principal_can(who, rt->role, 0); break;
-	case ACCESS_SITE_ADMIN: ok = who && who->site_admin; break;
-	}
-	if (!ok) {
+	if (!access_allowed(r)) {
 		if (!who && !r->is_api) {
 			char *next = url_encode(r->a, r->path);
 			resp_redirect(r, arena_printf(r->a, "/login?next=%s", next));
@@ -283,25 +326,14 @@ static void dispatch(struct req *r)
 		key = arena_printf(r->a, "%s|%s?%s", r->lang, r->path, r->raw_query);
 		struct cached_page page;
 		if (pagecache_get(key, &page)) {
-			bool gz = page.gz && accepts_gzip(r);
-			r->answered = true;
-			r->status = 200;
-			r->ctype = arena_strdup(r->a, page.ctype);
-			r->who_resolved = true;
-			if (gz) {
-				free(page.body);
-				send_buffer(r, page.gz, page.gzlen, r->ctype, true);
-			} else {
-				free(page.gz);
-				send_buffer(r, page.body, page.len, r->ctype, false);
-			}
+			send_cached(r, key, &page);
 			r->cache_ttl = -1; /* marks "already sent" */
 			return;
 		}
 	}
 	check_access_and_run(r);
 	if (cacheable && r->cache_ttl > 0 && r->status == 200 && !has_set_cookie(r))
-		pagecache_put(key, r->ctype, r->out.data ? r->out.data : "", r->out.len, r->cache_ttl);
+		r->cache_key = key;
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
@@ -347,8 +379,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		int64_t clen;
 		if (cl && parse_int64(cl, 0, INT64_MAX, &clen) && (uint64_t)clen > r->cfg->body_limit)
 			r->body_too_large = true;
+		/* A caller who may not reach the handler gets its answer without us
+		 * parsing or keeping the body it sends: it is counted and dropped. */
+		if (r->route && r->route->access != ACCESS_ANYONE && !access_allowed(r))
+			r->skip_body = true;
 		const char *ct = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
-		if (r->route && (r->route->flags & ROUTE_MULTIPART) && ct &&
+		if (!r->skip_body && r->route && (r->route->flags & ROUTE_MULTIPART) && ct &&
 		    !strncasecmp(ct, "multipart/form-data", 19)) {
 			r->pp = MHD_create_post_processor(c, 16 * 1024, on_post_field, r);
 			if (!r->pp)
@@ -376,9 +412,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 			*upload_size = 0; /* discard */
 			return MHD_YES;
 		}
-		size_t total = r->body.len + *upload_size;
+		size_t total = r->body.len + r->skipped + *upload_size;
 		if (total > r->cfg->body_limit) {
 			r->body_too_large = true;
+		} else if (r->skip_body) {
+			r->skipped += *upload_size; /* counted against the limit, not kept */
 		} else if (r->pp) {
 			r->body.len += *upload_size; /* count only */
 			if (MHD_post_process(r->pp, upload_data, *upload_size) != MHD_YES)

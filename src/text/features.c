@@ -6,6 +6,7 @@
 #include <utf8proc.h>
 #include "core/strbuf.h"
 #include "text/langid.h"
+#include "text/lexicon.h"
 #include "text/normalize.h"
 #include "text/tokenize.h"
 
@@ -19,6 +20,7 @@ struct text_featurizer {
 	uint32_t *idx;
 	size_t n;
 	uint64_t salt; /* language of the current message: feature copies */
+	size_t ntok;   /* tokens of the last message */
 	int32_t *cps;
 	text_span *tok;
 	strbuf norm;
@@ -58,6 +60,7 @@ void text_featurizer_free(text_featurizer *f)
 }
 
 unsigned text_featurizer_bits(const text_featurizer *f) { return f->bits; }
+size_t text_featurizer_tokens(const text_featurizer *f) { return f->ntok; }
 
 static inline uint64_t mix64(uint64_t x)
 {
@@ -125,6 +128,7 @@ size_t text_features(text_featurizer *f, const char *s, size_t n, const uint32_t
 	const char *t = sb_str(&f->norm);
 	size_t tl = f->norm.len;
 	size_t k = text_split(t, tl, f->tok, MAX_TOK);
+	f->ntok = k;
 	f->salt = 0x5A17ULL * (1 + (uint64_t)text_langid_spans(f->tok, k, NULL));
 
 	/* character 2..5-grams over " text " */
@@ -164,12 +168,18 @@ size_t text_features(text_featurizer *f, const char *s, size_t n, const uint32_t
 
 	/* words, negation marking, bigrams */
 	uint64_t prev = 0x1234567ULL; /* sentence start */
-	int negated = 0;
+	int negated = 0, lexpos = 0, lexneg = 0;
 	for (size_t i = 0; i < k; i++) {
 		const text_span *sp = &f->tok[i];
 		uint64_t h = hash_bytes(sp->s, sp->len, SEED_W1);
 		if (sp->kind == TEXT_TOK_PUNCT)
 			negated = 0;
+		if (sp->kind == TEXT_TOK_WORD) {
+			int pol = text_lexicon_polarity(sp->s, sp->len);
+			if (negated > 0)
+				pol = -pol;
+			lexpos += pol > 0, lexneg += pol < 0;
+		}
 		if (negated > 0 && sp->kind == TEXT_TOK_WORD) {
 			emit(f, hash_bytes(sp->s, sp->len, SEED_WNEG));
 			negated--;
@@ -181,6 +191,13 @@ size_t text_features(text_featurizer *f, const char *s, size_t n, const uint32_t
 			negated = 3;
 	}
 	emit(f, mix64(prev * 31 + 0x7654321ULL + SEED_W2)); /* sentence end */
+	/* lexicon: presence of positive / negative words, and of both */
+	if (lexpos)
+		emit(f, mix64(0x1E4B05ULL + (lexpos > 1)));
+	if (lexneg)
+		emit(f, mix64(0x1E4BE6ULL + (lexneg > 1)));
+	if (lexpos && lexneg)
+		emit(f, mix64(0x1E4B0BULL));
 
 	for (size_t i = 0; i < f->n; i++) /* clear the bitmap for the next call */
 		f->seen[f->idx[i] >> 6] = 0;

@@ -6,6 +6,8 @@
  *    "مش", "mch", "mouch", ...) the next 3 words are marked as negated (a
  *    separate feature), up to the next '!' or '?';
  *  - the script of the message (Arabic / Latin / none);
+ *  - lexicon.h: one or several positive / negative opinion words (polarity
+ *    flipped after a negator), and both polarities present;
  * Every feature is emitted twice: as is, and as a copy specific to the
  * message's language (text_langid_spans: ar, ar-Latn, fr, en, und) — "feature
  * augmentation", so that one model holds shared weights plus per-language
@@ -38,5 +40,9 @@ unsigned text_featurizer_bits(const text_featurizer *f);
  * memory owned by f, valid until the next call. Returns the count (0 for an
  * empty message). */
 size_t text_features(text_featurizer *f, const char *s, size_t n, const uint32_t **idx);
+
+/* Number of tokens (words, numbers, emoji, placeholders, '!'/'?') the last
+ * text_features call saw: 0 means an empty message after normalisation. */
+size_t text_featurizer_tokens(const text_featurizer *f);
 
 #endif

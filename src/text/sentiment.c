@@ -14,6 +14,9 @@
 #define MAGIC "MJSENT01"
 #define MAX_HEADER 65536
 #define MAX_FILE (64u << 20)
+/* Names the feature extraction of features.c; a model trained with another
+ * one is refused. Change it whenever features.c changes what it emits. */
+#define FEATURES_ID "majlis-feat/3 char2-5,word1-2,neg3,script,lexicon,lang-aug,l2norm"
 
 struct sent_model {
 	unsigned bits, nl;
@@ -164,6 +167,10 @@ sent_model *sent_model_from_memory(const void *data, size_t len, char *err, size
 	m->bits = (unsigned)bits;
 	if (!header_get(m->header, "labels", val, sizeof val) || !parse_labels(m, val)) {
 		seterr(err, errlen, "bad labels");
+		goto fail;
+	}
+	if (!header_get(m->header, "features", val, sizeof val) || strcmp(val, FEATURES_ID)) {
+		seterr(err, errlen, "model made for other features (%s), retrain it", val);
 		goto fail;
 	}
 	if (!header_get(m->header, "quant", val, sizeof val) || strcmp(val, "sqrt-int8")) {
@@ -320,6 +327,20 @@ int sent_predict(const sent_model *m, text_featurizer *f, const char *s, size_t 
 		mask = (1u << nl) - 1;
 	int best = -1;
 	double asum = 0;
+	if (text_featurizer_tokens(f) == 0) {
+		/* nothing to read: "neu" when allowed, at chance confidence */
+		int neu = sent_model_label_index(m, "neu");
+		unsigned allowed = (unsigned)__builtin_popcount(mask & ((1u << nl) - 1));
+		for (unsigned l = 0; l < nl; l++) {
+			if (prob)
+				prob[l] = 1.0 / nl;
+			if ((mask & (1u << l)) && (best < 0 || (int)l == neu))
+				best = (int)l;
+		}
+		if (confidence)
+			*confidence = 1.0 / allowed;
+		return best;
+	}
 	for (unsigned l = 0; l < nl; l++) {
 		p[l] /= sum;
 		if (prob)
@@ -539,7 +560,7 @@ sent_model *sent_train(const char *const *labels, const char *const *texts, size
 	snprintf(m->version, sizeof m->version, "majlis-sentiment/1 %s C=%g n=%zu", day, param.C, n);
 	char head[4096];
 	snprintf(head, sizeof head,
-	         "version=%s\nbits=%u\nlabels=%s\nquant=sqrt-int8\nfeatures=char2-5,word1-2,neg3,l2norm\n"
+	         "version=%s\nbits=%u\nlabels=%s\nquant=sqrt-int8\nfeatures=" FEATURES_ID "\n"
 	         "solver=L2R_LR\nC=%g\nbalanced=%d\ncv_macro_f1=%.4f\nexamples=%zu\nnote=%s\n",
 	         m->version, bits, labs, param.C, opts.balanced, cv_best, n, opts.note ? opts.note : "");
 	for (char *c = head + strlen("version="); *c; c++)

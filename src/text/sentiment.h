@@ -6,7 +6,8 @@
  * Model file ("MJSENT01", little-endian):
  *   8  bytes  magic "MJSENT01"
  *   u32       header length H, then H bytes of "key=value\n" text:
- *             version=..., bits=B, labels=neg,neu,pos, quant=sqrt-int8, ...
+ *             version=..., bits=B, labels=neg,neu,pos, quant=sqrt-int8,
+ *             features=<id of features.c's extraction; others are refused>, ...
  *   f32 x L   per-label weight scale (max |w|), then f32 x L biases
  *   u32       compressed length Z, then Z bytes of zlib data holding
  *             2^B x L int8 weights, feature-major; w = sign(q)(|q|/127)^2 scale.
@@ -50,6 +51,9 @@ int sent_model_label_index(const sent_model *m, const char *name);
  * NULL) receives the probability of every label. mask restricts the
  * decision: bit i set = label i allowed, 0 = all; the returned confidence is
  * the chosen label's probability renormalised over the allowed labels.
+ * A message with no token at all after normalisation (empty, only spaces,
+ * punctuation or invalid bytes) gets "neu" when allowed (else the first
+ * allowed label) with confidence 1/(number of allowed labels).
  * Returns the chosen label index. */
 int sent_predict(const sent_model *m, text_featurizer *f, const char *s, size_t n, unsigned mask,
                  double *confidence, double *prob);

@@ -1,5 +1,6 @@
 /* SimHash over normalised shingles, see simhash.h. */
 #include "text/simhash.h"
+#include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
 #include "core/strbuf.h"
@@ -106,19 +107,69 @@ uint64_t text_simhash(const char *s, size_t n)
 
 int text_hamming(uint64_t a, uint64_t b) { return __builtin_popcountll(a ^ b); }
 
-bool text_near_duplicate(const char *a, const char *b)
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* Sorted distinct hashes of the 4-code-point windows of t (at most MAX_CPS);
+ * returns the count. out must hold MAX_CPS entries. */
+static size_t shingles(const char *t, size_t n, uint64_t *out)
+{
+	int32_t cps[MAX_CPS];
+	size_t L = 0, k = 0;
+	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)t;
+	utf8proc_ssize_t left = (utf8proc_ssize_t)n;
+	while (left > 0 && L < MAX_CPS) {
+		utf8proc_int32_t c;
+		utf8proc_ssize_t r = utf8proc_iterate(p, left, &c);
+		if (r <= 0)
+			break;
+		cps[L++] = c;
+		p += r, left -= r;
+	}
+	for (size_t i = 0; i + 4 <= L || (i == 0 && L > 0); i++) {
+		uint64_t h = 0x9e3779b97f4a7c15ULL;
+		for (size_t j = i; j < i + 4 && j < L; j++)
+			h = (h ^ (uint64_t)(uint32_t)cps[j]) * 0x100000001b3ULL;
+		out[k++] = mix64(h);
+	}
+	qsort(out, k, sizeof *out, cmp_u64);
+	size_t m = 0;
+	for (size_t i = 0; i < k; i++)
+		if (!m || out[m - 1] != out[i])
+			out[m++] = out[i];
+	return m;
+}
+
+double text_resemblance(const char *a, const char *b)
 {
 	strbuf x = STRBUF_INIT, y = STRBUF_INIT;
+	uint64_t *sa = malloc(2 * MAX_CPS * sizeof *sa), *sb = sa ? sa + MAX_CPS : NULL;
+	double r = 0;
 	clean(&x, a ? a : "", a ? strlen(a) : 0);
 	clean(&y, b ? b : "", b ? strlen(b) : 0);
-	bool r = false;
-	if (x.len && y.len) {
-		if (x.len == y.len && !memcmp(x.data, y.data, x.len))
-			r = true;
+	if (!sa || !x.len || !y.len)
+		goto done;
+	size_t na = shingles(x.data, x.len, sa), nb = shingles(y.data, y.len, sb), i = 0, j = 0, both = 0;
+	while (i < na && j < nb) {
+		if (sa[i] == sb[j])
+			both++, i++, j++;
+		else if (sa[i] < sb[j])
+			i++;
 		else
-			r = text_hamming(simhash_clean(x.data, x.len), simhash_clean(y.data, y.len)) <= TEXT_NEAR_DUP_BITS;
+			j++;
 	}
+	r = (double)both / (double)(na + nb - both);
+done:
+	free(sa);
 	sb_free(&x);
 	sb_free(&y);
 	return r;
+}
+
+bool text_near_duplicate(const char *a, const char *b)
+{
+	return text_resemblance(a, b) >= TEXT_NEAR_DUP_RESEMBLANCE;
 }

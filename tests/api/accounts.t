@@ -218,6 +218,17 @@ def main():
         test_password_change(srv)
         test_language(srv)
         ok(not re.search(r"amina-secret-2026|new-amina-pass-1", srv.log()), "no password in the server log")
+        aid = db_rows(srv, "SELECT id FROM users WHERE email = 'amina@example.net'")[0][0]
+        is_(db_rows(srv, "SELECT actor, actor_id, object_id FROM audit_log WHERE action = 'signup' AND object_id = ?",
+                    (aid,)), [("amina@example.net", aid, aid)], "audit: the sign-up names the new account as actor")
+        ok(("+212612345678",) in db_rows(srv, "SELECT actor FROM audit_log WHERE action = 'signup'"),
+           "audit: a phone sign-up names the phone")
+        ok(db_rows(srv, "SELECT count(*) FROM audit_log WHERE action = 'login' AND actor = 'amina@example.net' "
+                        "AND actor_id = ?", (aid,))[0][0] >= 2, "audit: logins name who logged in")
+        is_(db_rows(srv, "SELECT count(*) FROM audit_log WHERE action = 'password.change' AND actor_id = ?", (aid,)),
+            [(1,)], "audit: the password change")
+        ok(db_rows(srv, "SELECT count(*) FROM audit_log WHERE action = 'login.failed'")[0][0] >= 2,
+           "audit: failed logins")
     test_https_cookie()
 
 

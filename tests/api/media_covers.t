@@ -105,6 +105,21 @@ def main():
         like(r.text, r'<input id="f-cover" name="cover" type="file" accept="image/png,image/jpeg,image/webp,image/gif">',
              "the form has a file field for the cover")
 
+        # ---- memory: an upload of a few MB must cost the server a few MB, not hundreds
+        # (anonymous senders reach the multipart parser too).
+        hwm0 = peak_rss_kb(srv)
+        n0 = count()
+        body, ct = multipart([("title", "x")], [("cover", "big.png", "image/png", png(1, 1, pad=b"\x00" * (3900 * 1024)))])
+        r = anon.request("POST", "/staff/posts", data=body, headers={"Content-Type": ct})
+        ok(r.status in (303, 401, 403, 413), "an anonymous 3.9 MB multipart post is refused (%d)" % r.status)
+        is_(count(), n0, "nothing saved")
+        r = upload("Big one", "big.png", "image/png", png(1, 1, pad=b"\x00" * (3900 * 1024)))
+        is_(r.status, 422, "and so is the editor's 3.9 MB image")
+        hwm1 = peak_rss_kb(srv)
+        if hwm0 is not None and hwm1 is not None:
+            grown = (hwm1 - hwm0) // 1024
+            diag("server peak memory grew by %d MB for two 3.9 MB uploads" % grown)
+            ok(grown < 100, "the server's peak memory grows by less than 100 MB (%d MB)" % grown)
         # ---- accepted formats
         for kind, data, ext, ctype in (("PNG", png(2, 2), "png", "image/png"), ("JPEG", JPEG, "jpg", "image/jpeg"),
                                        ("GIF", GIF, "gif", "image/gif"), ("WebP", WEBP, "webp", "image/webp")):
@@ -183,6 +198,18 @@ def main():
         for bad in ("/media/../m.db", "/media/" + "a" * 64 + ".exe", "/media/" + "A" * 64 + ".png",
                     "/media/" + "0" * 64 + ".png", "/media/m.db", "/media/%2e%2e%2fm.db"):
             is_(anon.get(bad).status, 404, "%s is 404" % bad[:50])
+
+
+def peak_rss_kb(srv):
+    """VmHWM of the server process in kB, or None when /proc does not tell."""
+    try:
+        with open("/proc/%d/status" % srv.proc.pid) as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except (OSError, AttributeError, ValueError):
+        pass
+    return None
 
 
 def esc(s):

@@ -9,6 +9,7 @@
 #include "text/cli.h"
 #include "text/features.h"
 #include "text/langid.h"
+#include "text/lexicon.h"
 #include "text/normalize.h"
 #include "text/pii.h"
 #include "text/sentiment.h"
@@ -212,8 +213,23 @@ static void test_simhash(void)
 	ok(text_near_duplicate("wlh l7ofra kbira barcha fi chari3 el7oriya", "wlh l7ofra kbira barchaaaa fi chari3 el7oriya"),
 	   "Arabizi near duplicate");
 	ok(!text_near_duplicate("", ""), "empty texts are not duplicates");
+	ok(!text_near_duplicate("Bravo !!", "BRAVO CHAKIB.BRAVO."), "short texts sharing a word are not duplicates");
+	ok(text_resemblance(a, a) == 1.0, "resemblance of a text with itself");
+	ok(text_hamming(text_simhash(a, strlen(a)), text_simhash(b, strlen(b))) <= 14, "simhash of rewritten text is close");
+	ok(text_hamming(text_simhash(a, strlen(a)), text_simhash(c, strlen(c))) > TEXT_NEAR_DUP_BITS, "simhash of unrelated texts is far");
 	ok(text_hamming(text_simhash(a, strlen(a)), text_simhash(a, strlen(a))) == 0, "deterministic");
 	is_int(text_hamming(0, 0xFF), 8, "hamming");
+}
+
+static void test_lexicon(void)
+{
+	struct { const char *w; int pol; } c[] = {
+		{"nul", -1}, {"excellent", 1}, {"merci", 1}, {"good", 1}, {"worst", -1}, {"khayeb", -1},
+		{"mzyan", 1}, {"خايب", -1}, {"ممتازه", 1}, {"والممتازه", 1}, {"فاشل", -1}, {"مدرسه", 0},
+		{"deçu", 0}, {"decu", -1},
+	};
+	for (size_t i = 0; i < sizeof c / sizeof *c; i++)
+		is_int(text_lexicon_polarity(c[i].w, strlen(c[i].w)), c[i].pol, c[i].w);
 }
 
 static const char *const train_lab[] = {
@@ -309,6 +325,7 @@ int main(void)
 	test_langid();
 	test_pii();
 	test_simhash();
+	test_lexicon();
 	test_sentiment();
 	ok(text_main(1, (char *[]){"text", NULL}) == 2, "cli: usage error without a command");
 	arena_free(A);

@@ -16,6 +16,10 @@ extern const struct migration accounts_migrations[];
 void accounts_routes(void);
 /* http_auth_hook: the principal from the session cookie or a Bearer token. */
 struct principal *accounts_resolve(struct req *r);
+/* The principal of an API token given in clear outside the Authorization
+ * header (Open311's api_key parameter); NULL when unknown or revoked.
+ * Allocated in r->a. */
+struct principal *accounts_token_principal(struct req *r, const char *token);
 
 /* ---- passwords ---- */
 #define PASSWORD_MIN 10

@@ -117,6 +117,12 @@ static struct principal *from_token(struct req *r, store *s, const char *token)
 	return p;
 }
 
+struct principal *accounts_token_principal(struct req *r, const char *token)
+{
+	store *s = store_thread();
+	return s && token ? from_token(r, s, token) : NULL;
+}
+
 struct principal *accounts_resolve(struct req *r)
 {
 	store *s = store_thread();

@@ -143,7 +143,8 @@ static bool is_single_line(const char *v)
 }
 
 /* Validates attribute values against the category; builds the JSON object. */
-static char *check_attributes(arena *a, const struct category *c, const struct kvlist *attrs, struct form_errors *e)
+static char *check_attributes(arena *a, const struct category *c, const struct kvlist *attrs,
+			      const struct kvlist *extra, struct form_errors *e)
 {
 	json_t *obj = json_object();
 	for (int i = 0; i < attrs->n; i++) {
@@ -203,6 +204,12 @@ static char *check_attributes(arena *a, const struct category *c, const struct k
 			json_object_set_new(obj, at->code, json_string(single));
 		json_decref(multi);
 	}
+	if (extra && extra->n) {
+		json_t *x = json_object();
+		for (int i = 0; i < extra->n; i++)
+			json_object_set_new(x, extra->items[i].name, json_string(extra->items[i].value));
+		json_object_set_new(obj, "_extra", x);
+	}
 	char *text = json_dumps(obj, JSON_COMPACT | JSON_SORT_KEYS);
 	json_decref(obj);
 	char *out = arena_strdup(a, text ? text : "{}");
@@ -258,7 +265,7 @@ int64_t request_create(store *s, arena *a, const struct request_input *in, struc
 		form_error(e, "priority", "form.invalid_choice");
 	if (in->nphotos > REQ_PHOTOS_MAX)
 		form_error(e, "photos", "request.too_many_photos");
-	char *attrs = have_cat ? check_attributes(a, &cat, &in->attrs, e) : "{}";
+	char *attrs = have_cat ? check_attributes(a, &cat, &in->attrs, &in->extra, e) : "{}";
 	if (e->n)
 		return 0;
 

@@ -118,6 +118,8 @@ struct request_input {
 	const char *lat, *lon;     /* as text, validated here */
 	const char *contact_name, *contact_email, *contact_phone;
 	struct kvlist attrs;       /* attribute code -> value; repeated for multi-value lists */
+	struct kvlist extra;       /* channel metadata (e.g. Open311 media_url, address_id), stored
+				    * unvalidated as strings in attributes["_extra"]; names unique */
 	const char *photos[REQ_PHOTOS_MAX]; /* media names already stored */
 	int nphotos;
 	int64_t user_id;           /* logged-in citizen, or 0 */
