@@ -227,46 +227,14 @@ static const char *make_tags(arena *a, const struct bank *b)
 	return out;
 }
 
-/* The same two statements post_insert() runs (src/features/posts/store.c), minus
- * its BEGIN/COMMIT, so that the caller can group thousands of posts into one
- * transaction. Keep in step with post_insert. Returns the id, or -1. */
+/* post_insert_tx (the project's own insert, inside the caller's transaction so
+ * that thousands of posts share one commit), with a realistic history: created
+ * an hour before publication; drafts within the last 30 days. */
 static int64_t insert_batched(store *s, struct post *p)
 {
-	static const char *const status_names[] = {"draft", "published", "unpublished", "archived"};
-	store_stmt *st = store_prepare(s,
-		"INSERT INTO posts(dept_id, author_id, kind, lang, title, slug, summary, body, body_html, cover,"
-		" status, publish_at, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id");
-	if (!st)
-		return -1;
-	/* History as gen_posts wants it at the end: created an hour before publication;
-	 * drafts within the last 30 days. */
 	p->created_at = p->publish_at ? p->publish_at - 3600 : now_s() - (int64_t)(rnd() % 2592000);
 	p->updated_at = p->publish_at ? p->publish_at : p->created_at;
-	store_bind_int(st, 1, p->dept_id);
-	if (p->author_id)
-		store_bind_int(st, 2, p->author_id);
-	store_bind_text(st, 3, p->kind);
-	store_bind_text(st, 4, p->lang);
-	store_bind_text(st, 5, p->title);
-	store_bind_text(st, 6, p->slug);
-	store_bind_text(st, 7, p->summary);
-	store_bind_text(st, 8, p->body);
-	store_bind_text(st, 9, p->body_html);
-	store_bind_text(st, 10, p->cover);
-	store_bind_text(st, 11, status_names[p->status]);
-	if (p->publish_at)
-		store_bind_int(st, 12, p->publish_at);
-	store_bind_int(st, 13, p->created_at);
-	store_bind_int(st, 14, p->updated_at);
-	p->id = store_step(st) == STORE_ROW ? store_int(st, 0) : -1;
-	while (p->id > 0 && store_step(st) == STORE_ROW)
-		;
-	store_done(st);
-	for (int i = 0; p->id > 0 && i < p->ntags; i++)
-		if (store_run(s, "INSERT INTO post_tags(post_id, tag) VALUES (?, ?) ON CONFLICT DO NOTHING",
-			      "it", p->id, p->tags[i]) < 0)
-			return -1;
-	return p->id;
+	return post_insert_tx(s, p);
 }
 
 static void usage(const char *argv0)

@@ -30,6 +30,20 @@ static bool health(void)
 	return s && store_scalar(s, -1, "SELECT 1", "") == 1;
 }
 
+static void read_begin(void)
+{
+	store *s = store_thread();
+	if (s)
+		store_read_begin(s);
+}
+
+static void read_end(void)
+{
+	store *s = store_thread();
+	if (s)
+		store_read_end(s);
+}
+
 void app_register_routes(void)
 {
 	static bool done;
@@ -83,6 +97,8 @@ bool app_start(const struct config *cfg, store *s, char *err, size_t errn)
 	http_error_page_hook = error_page;
 	http_translate_hook = translate;
 	http_health_hook = health;
+	http_read_begin_hook = read_begin;
+	http_read_end_hook = read_end;
 	mail_init();
 	requests_init();
 	app_register_routes();

@@ -111,6 +111,10 @@ extern const char *(*http_lang_hook)(struct req *r);
 extern void (*http_error_page_hook)(struct req *r, int status, const char *msg_key);
 /* Catalog text for key in r's language (for JSON error messages). */
 extern const char *(*http_translate_hook)(struct req *r, const char *key);
+/* Around the handler of an anonymous, cacheable GET (read-only by contract):
+ * the application opens one read snapshot for all its queries. */
+extern void (*http_read_begin_hook)(void);
+extern void (*http_read_end_hook)(void);
 /* Answers GET /healthz: true when the database answers. */
 extern bool (*http_health_hook)(void);
 

@@ -9,6 +9,8 @@ struct principal *(*http_auth_hook)(struct req *r);
 const char *(*http_lang_hook)(struct req *r);
 void (*http_error_page_hook)(struct req *r, int status, const char *msg_key);
 bool (*http_health_hook)(void);
+void (*http_read_begin_hook)(void);
+void (*http_read_end_hook)(void);
 const char *(*http_translate_hook)(struct req *r, const char *key);
 
 struct principal *req_who(struct req *r)

@@ -331,7 +331,11 @@ static void dispatch(struct req *r)
 			return;
 		}
 	}
+	if (cacheable && http_read_begin_hook)
+		http_read_begin_hook();
 	check_access_and_run(r);
+	if (cacheable && http_read_end_hook)
+		http_read_end_hook();
 	if (cacheable && r->cache_ttl > 0 && r->status == 200 && !has_set_cookie(r))
 		r->cache_key = key;
 }

@@ -230,6 +230,27 @@ void store_rollback(store *s)
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
+static bool run_simple(store *s, const char *sql)
+{
+	store_stmt *st = store_prepare(s, sql);
+	if (!st)
+		return false;
+	int rc = store_step(st);
+	store_done(st);
+	return rc == STORE_DONE;
+}
+
+bool store_read_begin(store *s)
+{
+	return sqlite3_get_autocommit(s->db) && run_simple(s, "BEGIN");
+}
+
+void store_read_end(store *s)
+{
+	if (!sqlite3_get_autocommit(s->db) && !run_simple(s, "COMMIT"))
+		store_rollback(s);
+}
+
 bool store_backup(store *s, const char *dest, char **err)
 {
 	sqlite3 *to = NULL;

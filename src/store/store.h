@@ -60,6 +60,11 @@ bool store_begin(store *s);
 bool store_commit(store *s);
 void store_rollback(store *s);
 
+/* A read-only snapshot for a run of SELECTs (one lock instead of one per
+ * statement). Must not be mixed with writes; end it with store_read_end. */
+bool store_read_begin(store *s);
+void store_read_end(store *s);
+
 /* Number of rows the last INSERT/UPDATE/DELETE changed. */
 int64_t store_changes(store *s);
 

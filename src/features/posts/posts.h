@@ -70,6 +70,9 @@ int post_list(store *s, arena *a, const struct post_filter *f, int64_t now, stru
 /* Inserts p (id, created/updated set here) and its tags in one transaction.
  * Returns the id, or -1. */
 int64_t post_insert(store *s, struct post *p);
+/* The same inside the caller's transaction (bulk loads); created_at and
+ * updated_at are kept when set. Returns the id, or -1 (caller rolls back). */
+int64_t post_insert_tx(store *s, struct post *p);
 /* Saves every field of p and replaces its tags in one transaction. */
 bool post_save(store *s, const struct post *p);
 /* Sets status (and publish_at when at > 0). */

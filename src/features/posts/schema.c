@@ -18,5 +18,11 @@ const struct migration posts_migrations[] = {
 	 " post_id INTEGER NOT NULL REFERENCES posts(id) ON DELETE CASCADE, tag TEXT NOT NULL,"
 	 " PRIMARY KEY (post_id, tag));"
 	 "CREATE INDEX post_tags_tag ON post_tags(tag, post_id);"},
+	/* A display copy of the tags on the row, so that lists need no query per post
+	 * (post_tags stays the index for filtering by tag). */
+	{2,
+	 "ALTER TABLE posts ADD COLUMN tags TEXT NOT NULL DEFAULT '';"
+	 "UPDATE posts SET tags = coalesce((SELECT group_concat(tag, ',') FROM"
+	 " (SELECT tag FROM post_tags WHERE post_id = posts.id ORDER BY tag)), '');"},
 	{0, NULL},
 };

@@ -39,7 +39,7 @@ bool post_visible(const struct post *p, int64_t now)
 	return (p->status == POST_PUBLISHED || p->status == POST_ARCHIVED) && p->publish_at && p->publish_at <= now;
 }
 
-#define COLS "id, dept_id, author_id, kind, lang, title, slug, summary, cover, status, publish_at, created_at, updated_at"
+#define COLS "id, dept_id, author_id, kind, lang, title, slug, summary, cover, status, publish_at, created_at, updated_at, tags"
 
 static void read_row(store_stmt *st, arena *a, struct post *p)
 {
@@ -58,22 +58,35 @@ static void read_row(store_stmt *st, arena *a, struct post *p)
 	p->created_at = store_int(st, 11);
 	p->updated_at = store_int(st, 12);
 	p->body = p->body_html = "";
+	/* tags: the comma-joined copy kept on the row for display (post_tags is
+	 * the index for filtering); tags are slugs, so they never hold a comma */
+	const char *t = store_text(st, 13);
+	p->tags = arena_alloc(a, sizeof *p->tags * (POST_TAGS_MAX + 1));
+	while (t && *t && p->ntags < POST_TAGS_MAX) {
+		const char *comma = strchr(t, ',');
+		size_t n = comma ? (size_t)(comma - t) : strlen(t);
+		if (n)
+			p->tags[p->ntags++] = arena_strndup(a, t, n);
+		t = comma ? comma + 1 : NULL;
+	}
 }
 
-static void load_tags(store *s, arena *a, struct post *p)
+/* The comma-joined tags of p, for the row's copy; arena-owned. */
+static const char *tags_text(arena *a, const struct post *p)
 {
-	store_stmt *st = store_prepare(s, "SELECT tag FROM post_tags WHERE post_id = ? ORDER BY tag");
-	if (!st)
-		return;
-	store_bind_int(st, 1, p->id);
-	const char *tags[POST_TAGS_MAX];
-	int n = 0;
-	while (n < POST_TAGS_MAX && store_step(st) == STORE_ROW)
-		tags[n++] = arena_strdup(a, store_text(st, 0));
-	store_done(st);
-	p->tags = arena_alloc(a, sizeof *p->tags * (size_t)(n + 1));
-	memcpy(p->tags, tags, sizeof *tags * (size_t)n);
-	p->ntags = n;
+	size_t n = 1;
+	for (int i = 0; i < p->ntags; i++)
+		n += strlen(p->tags[i]) + 1;
+	char *out = arena_alloc(a, n), *w = out;
+	for (int i = 0; i < p->ntags; i++) {
+		size_t k = strlen(p->tags[i]);
+		if (i)
+			*w++ = ',';
+		memcpy(w, p->tags[i], k);
+		w += k;
+	}
+	*w = 0;
+	return out;
 }
 
 bool post_load(store *s, arena *a, int64_t id, struct post *p)
@@ -85,12 +98,10 @@ bool post_load(store *s, arena *a, int64_t id, struct post *p)
 	bool found = store_step(st) == STORE_ROW;
 	if (found) {
 		read_row(st, a, p);
-		p->body = arena_strdup(a, store_text(st, 13));
-		p->body_html = arena_strdup(a, store_text(st, 14));
+		p->body = arena_strdup(a, store_text(st, 14));
+		p->body_html = arena_strdup(a, store_text(st, 15));
 	}
 	store_done(st);
-	if (found)
-		load_tags(s, a, p);
 	return found;
 }
 
@@ -133,8 +144,6 @@ int post_list(store *s, arena *a, const struct post_filter *f, int64_t now, stru
 	while (n < limit && (rc = store_step(st)) == STORE_ROW)
 		read_row(st, a, &posts[n++]);
 	store_done(st);
-	for (int i = 0; i < n; i++)
-		load_tags(s, a, &posts[i]);
 	*out = posts;
 	return n;
 }
@@ -150,17 +159,19 @@ static bool save_tags(store *s, const struct post *p)
 	return true;
 }
 
-int64_t post_insert(store *s, struct post *p)
+int64_t post_insert_tx(store *s, struct post *p)
 {
 	int64_t now = now_s();
-	p->created_at = p->updated_at = now;
-	if (!store_begin(s))
-		return -1;
+	if (!p->created_at)
+		p->created_at = now;
+	if (!p->updated_at)
+		p->updated_at = p->created_at;
 	store_stmt *st = store_prepare(s,
 		"INSERT INTO posts(dept_id, author_id, kind, lang, title, slug, summary, body, body_html, cover,"
-		" status, publish_at, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id");
+		" status, publish_at, created_at, updated_at, tags) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id");
 	if (!st)
-		goto fail;
+		return -1;
+	arena *a = arena_new();
 	store_bind_int(st, 1, p->dept_id);
 	if (p->author_id)
 		store_bind_int(st, 2, p->author_id);
@@ -175,18 +186,29 @@ int64_t post_insert(store *s, struct post *p)
 	store_bind_text(st, 11, status_names[p->status]);
 	if (p->publish_at)
 		store_bind_int(st, 12, p->publish_at);
-	store_bind_int(st, 13, now);
-	store_bind_int(st, 14, now);
+	store_bind_int(st, 13, p->created_at);
+	store_bind_int(st, 14, p->updated_at);
+	store_bind_text(st, 15, tags_text(a, p));
+	arena_free(a);
 	p->id = store_step(st) == STORE_ROW ? store_int(st, 0) : -1;
 	while (p->id > 0 && store_step(st) == STORE_ROW)
 		;
 	store_done(st);
-	if (p->id < 0 || !save_tags(s, p) || !store_commit(s))
-		goto fail;
+	if (p->id < 0 || !save_tags(s, p))
+		return -1;
 	return p->id;
-fail:
-	store_rollback(s);
-	return -1;
+}
+
+int64_t post_insert(store *s, struct post *p)
+{
+	p->created_at = p->updated_at = 0;
+	if (!store_begin(s))
+		return -1;
+	if (post_insert_tx(s, p) < 0 || !store_commit(s)) {
+		store_rollback(s);
+		return -1;
+	}
+	return p->id;
 }
 
 bool post_save(store *s, const struct post *p)
@@ -195,7 +217,7 @@ bool post_save(store *s, const struct post *p)
 		return false;
 	store_stmt *st = store_prepare(s,
 		"UPDATE posts SET dept_id = ?, kind = ?, lang = ?, title = ?, slug = ?, summary = ?, body = ?,"
-		" body_html = ?, cover = ?, status = ?, publish_at = ?, updated_at = ? WHERE id = ?");
+		" body_html = ?, cover = ?, status = ?, publish_at = ?, updated_at = ?, tags = ? WHERE id = ?");
 	if (!st)
 		goto fail;
 	store_bind_int(st, 1, p->dept_id);
@@ -211,7 +233,10 @@ bool post_save(store *s, const struct post *p)
 	if (p->publish_at)
 		store_bind_int(st, 11, p->publish_at);
 	store_bind_int(st, 12, now_s());
-	store_bind_int(st, 13, p->id);
+	arena *a = arena_new();
+	store_bind_text(st, 13, tags_text(a, p));
+	arena_free(a);
+	store_bind_int(st, 14, p->id);
 	int rc = store_step(st);
 	store_done(st);
 	if (rc != STORE_DONE || store_changes(s) != 1 || !save_tags(s, p) || !store_commit(s))

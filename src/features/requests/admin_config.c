@@ -68,7 +68,10 @@ static void sla_page_render(struct req *r, store *s, int status, int64_t cat_id,
 	}
 	opts[k] = (struct option){NULL, NULL, NULL};
 	if (cat_id && (!cur || cur->id != cat_id)) {
-		resp_error(r, cur ? 403 : 404, cur ? "error.forbidden" : "error.not_found");
+		bool exists = false;
+		for (int i = 0; i < n; i++)
+			exists |= c[i].id == cat_id;
+		resp_error(r, exists ? 403 : 404, exists ? "error.forbidden" : "error.not_found");
 		return;
 	}
 	page_begin(r, TR(r, "radmin.sla"));
