@@ -24,8 +24,9 @@ struct sent_model {
 	char *header;            /* "key=value\n" lines, NUL-terminated */
 	char version[160];
 	float scale[SENT_MAX_LABELS], bias[SENT_MAX_LABELS];
-	int8_t *q;               /* quantised weights, 2^bits x nl */
-	float *w;                /* dequantised, same layout */
+	int8_t *q;               /* quantised weights, 2^bits x nl (kept quantised in memory:
+	                            4x smaller than floats, so prediction stays in cache) */
+	float deq[SENT_MAX_LABELS][256]; /* q + 128 -> weight, per label */
 };
 
 static void seterr(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -45,7 +46,6 @@ void sent_model_free(sent_model *m)
 		return;
 	free(m->header);
 	free(m->q);
-	free(m->w);
 	free(m);
 }
 
@@ -68,19 +68,12 @@ static float deq(int8_t q, float scale)
 	return (q < 0 ? -1.0f : 1.0f) * a * a * scale;
 }
 
-/* Fills m->w from m->q and m->scale. */
+/* Fills the dequantisation tables from m->scale. */
 static int dequantise(sent_model *m)
 {
-	size_t total = ((size_t)1 << m->bits) * m->nl;
-	m->w = malloc(total * sizeof *m->w);
-	if (!m->w)
-		return -1;
-	float table[SENT_MAX_LABELS][256];
 	for (unsigned l = 0; l < m->nl; l++)
 		for (int q = -128; q < 128; q++)
-			table[l][q + 128] = deq((int8_t)q, m->scale[l]);
-	for (size_t i = 0; i < total; i++)
-		m->w[i] = table[i % m->nl][m->q[i] + 128];
+			m->deq[l][q + 128] = deq((int8_t)q, m->scale[l]);
 	return 0;
 }
 
@@ -314,9 +307,9 @@ int sent_predict(const sent_model *m, text_featurizer *f, const char *s, size_t 
 	unsigned nl = m->nl;
 	float acc[SENT_MAX_LABELS] = {0};
 	for (size_t i = 0; i < k; i++) {
-		const float *row = m->w + (size_t)idx[i] * nl;
+		const int8_t *row = m->q + (size_t)idx[i] * nl;
 		for (unsigned l = 0; l < nl; l++)
-			acc[l] += row[l];
+			acc[l] += m->deq[l][row[l] + 128];
 	}
 	double v = k ? 1.0 / sqrt((double)k) : 0, p[SENT_MAX_LABELS], sum = 0;
 	for (unsigned l = 0; l < nl; l++) {

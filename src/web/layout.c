@@ -20,6 +20,9 @@ void page_begin(struct req *r, const char *title)
 		 r->lang, lang_dir(r->lang), title, TR(r, "site.name"), stylesheet_url(),
 		 TR(r, "feed.title"), TR(r, "site.name"));
 	nav_link(r, "/posts", "nav.posts");
+	nav_link(r, "/requests/new", "nav.new_request");
+	if (principal_can(who, ROLE_AGENT, 0))
+		nav_link(r, "/staff/requests", "nav.inbox");
 	if (principal_can(who, ROLE_EDITOR, 0))
 		nav_link(r, "/staff/posts", "nav.editor");
 	if (who && (who->site_admin || principal_can(who, ROLE_ADMIN, 0)))

@@ -19,11 +19,15 @@ static void admin_home(struct req *r)
 	struct principal *p = req_who(r);
 	page_begin(r, TR(r, "admin.title"));
 	h_printf(&r->out, "<h1>%s</h1><ul>", TR(r, "admin.title"));
-	h_printf(&r->out, "<li><a href=\"/admin/staff\">%s</a></li>", TR(r, "admin.staff"));
+	h_printf(&r->out, "<li><a href=\"/admin/staff\">%s</a></li><li><a href=\"/admin/categories\">%s</a></li>"
+			  "<li><a href=\"/admin/sla\">%s</a></li><li><a href=\"/admin/templates\">%s</a></li>",
+		 TR(r, "admin.staff"), TR(r, "admin.categories"), TR(r, "admin.sla"), TR(r, "admin.templates"));
 	if (p->site_admin)
-		h_printf(&r->out, "<li><a href=\"/admin/departments\">%s</a></li><li><a href=\"/admin/tokens\">%s</a></li>"
+		h_printf(&r->out, "<li><a href=\"/admin/departments\">%s</a></li><li><a href=\"/admin/calendar\">%s</a></li>"
+				  "<li><a href=\"/admin/tokens\">%s</a></li><li><a href=\"/admin/jobs\">%s</a></li>"
 				  "<li><a href=\"/admin/audit\">%s</a></li>",
-			 TR(r, "admin.departments"), TR(r, "admin.tokens"), TR(r, "audit.title"));
+			 TR(r, "admin.departments"), TR(r, "admin.calendar"), TR(r, "admin.tokens"), TR(r, "jobs.title"),
+			 TR(r, "audit.title"));
 	h_raw(&r->out, "</ul>");
 	page_end(r);
 	resp_html(r, 200);

@@ -340,14 +340,12 @@ static void calendar_post(struct req *r)
 		calendar_render(r, s, 422, &e);
 		return;
 	}
-	if (!calendar_save(s, c)) {
+	const char **names = arena_alloc(r->a, sizeof *names * (size_t)(c->nholidays + 1));
+	for (int i = 0; i < c->nholidays; i++)
+		names[i] = hol[i].name;
+	if (!calendar_save(s, c, names)) {
 		resp_error(r, 503, "error.unavailable");
 		return;
-	}
-	for (int i = 0; i < c->nholidays; i++) {
-		char day[16];
-		snprintf(day, sizeof day, "%04d-%02d-%02d", hol[i].ymd / 10000, hol[i].ymd / 100 % 100, hol[i].ymd % 100);
-		store_run(s, "UPDATE req_holidays SET name = ? WHERE day = ?", "tt", hol[i].name, day);
 	}
 	audit_record(r, s, "calendar.update", "calendar", 0,
 		     arena_printf(r->a, "%d intervals, %d holidays", c->niv, c->nholidays));

@@ -278,7 +278,7 @@ void calendar_load(store *s, struct calendar *c)
 		store_done(st);
 }
 
-bool calendar_save(store *s, const struct calendar *c)
+bool calendar_save(store *s, const struct calendar *c, const char *const *names)
 {
 	if (!store_begin(s))
 		return false;
@@ -290,7 +290,8 @@ bool calendar_save(store *s, const struct calendar *c)
 		char day[16];
 		snprintf(day, sizeof day, "%04d-%02d-%02d", c->holidays[i] / 10000, c->holidays[i] / 100 % 100,
 			 c->holidays[i] % 100);
-		ok = store_run(s, "INSERT INTO req_holidays(day) VALUES (?) ON CONFLICT DO NOTHING", "t", day) >= 0;
+		ok = store_run(s, "INSERT INTO req_holidays(day, name) VALUES (?, ?) ON CONFLICT DO NOTHING", "tt", day,
+			       names && names[i] ? names[i] : "") >= 0;
 	}
 	if (ok && store_commit(s))
 		return true;

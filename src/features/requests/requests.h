@@ -92,7 +92,9 @@ bool sla_policy_get(store *s, int64_t category_id, enum req_priority p, struct s
 bool sla_policy_set(store *s, int64_t category_id, enum req_priority p, const struct sla_policy *pol);
 /* The administration's calendar (default week when none is stored). */
 void calendar_load(store *s, struct calendar *c);
-bool calendar_save(store *s, const struct calendar *c);
+/* Replaces the week and the holidays in one transaction; names (may be NULL)
+ * holds one label per holiday, in c->holidays order. */
+bool calendar_save(store *s, const struct calendar *c, const char *const *names);
 
 /* ---- the request ---- */
 
