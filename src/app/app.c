@@ -6,6 +6,12 @@
 #include "features/media/media.h"
 #include "features/posts/posts.h"
 #include "features/requests/requests.h"
+#include "features/moderation/moderation.h"
+#include "features/comments/comments.h"
+#include "features/consultations/consultations.h"
+#include "features/proposals/proposals.h"
+#include "features/polls/polls.h"
+#include "features/surveys/surveys.h"
 #include "http/csrf.h"
 #include "jobs/jobs.h"
 #include "jobs/mail.h"
@@ -21,6 +27,12 @@ const struct feature_schema app_schemas[] = {
 	{"posts", posts_migrations},
 	{"jobs", jobs_migrations},
 	{"requests", requests_migrations},
+	{"moderation", moderation_migrations},
+	{"comments", comments_migrations},
+	{"consultations", consultations_migrations},
+	{"proposals", proposals_migrations},
+	{"polls", polls_migrations},
+	{"surveys", surveys_migrations},
 	{NULL, NULL},
 };
 
@@ -57,6 +69,12 @@ void app_register_routes(void)
 	jobs_routes();
 	posts_routes();
 	requests_routes();
+	moderation_routes();
+	comments_routes();
+	consultations_routes();
+	proposals_routes();
+	polls_routes();
+	surveys_routes();
 }
 
 /* The 32-byte site secret that keys CSRF tokens; created once per database. */
@@ -101,6 +119,11 @@ bool app_start(const struct config *cfg, store *s, char *err, size_t errn)
 	http_read_end_hook = read_end;
 	mail_init();
 	requests_init();
+	comments_init();
+	consultations_init();
+	proposals_init();
+	polls_init();
+	surveys_init();
 	app_register_routes();
 	(void)cfg;
 	return true;

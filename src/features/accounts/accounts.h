@@ -53,6 +53,22 @@ bool user_set_site_admin(store *s, int64_t id, bool on);
  * phones. Returns NULL when it is neither a plausible email nor phone. */
 const char *login_normalize(arena *a, const char *login, bool *is_email);
 
+/* ---- verification, suspension, the participation gate ---- */
+/* Marks a user verified, recording who verified them and when (re-verifying
+ * records a new row). false on a database error or an unknown user. */
+bool user_verify(store *s, int64_t user_id, int64_t by_user_id);
+bool user_is_verified(store *s, int64_t user_id);
+/* Suspends a user from participating until `until` (epoch seconds) with a
+ * reason shown to them; until <= now lifts it. */
+bool user_suspend(store *s, int64_t user_id, int64_t until, const char *reason, int64_t by_user_id);
+/* The current suspension's end and reason (arena), or 0 when not suspended. */
+int64_t user_suspended_until(store *s, arena *a, int64_t user_id, const char **reason);
+/* May this account comment, vote, support or answer now? Checks: not disabled,
+ * not suspended, old enough (setting participation_min_age_hours, default 0),
+ * verified when need_verified or when the setting participation_verified_only
+ * is "1". false with *why_key a catalog key the page can show. */
+bool account_may_participate(store *s, int64_t user_id, bool need_verified, const char **why_key);
+
 /* ---- roles ---- */
 bool role_grant(store *s, int64_t user_id, enum role role, int64_t dept_id);
 bool role_revoke(store *s, int64_t user_id, enum role role, int64_t dept_id);

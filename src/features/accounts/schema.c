@@ -30,5 +30,14 @@ const struct migration accounts_migrations[] = {
 	 " id INTEGER PRIMARY KEY, user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
 	 " token_hash TEXT NOT NULL UNIQUE, created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL,"
 	 " used_at INTEGER);"},
+	{3,
+	 "CREATE TABLE user_verifications ("
+	 " id INTEGER PRIMARY KEY, user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+	 " verified_by INTEGER, at INTEGER NOT NULL);"
+	 "CREATE INDEX user_verifications_user ON user_verifications(user_id);"
+	 "CREATE TABLE user_suspensions ("
+	 " id INTEGER PRIMARY KEY, user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+	 " until INTEGER NOT NULL, reason TEXT NOT NULL, by_user_id INTEGER, at INTEGER NOT NULL);"
+	 "CREATE INDEX user_suspensions_user ON user_suspensions(user_id, until);"},
 	{0, NULL},
 };

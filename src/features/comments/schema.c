@@ -1,0 +1,5 @@
+#include "features/comments/comments.h"
+
+const struct migration comments_migrations[] = {
+	{0, NULL},
+};

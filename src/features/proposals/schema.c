@@ -1,0 +1,5 @@
+#include "features/proposals/proposals.h"
+
+const struct migration proposals_migrations[] = {
+	{0, NULL},
+};
