@@ -22,11 +22,12 @@ srcs_for() {
 	fuzz_cookie) echo "$COMMON src/http/kv.c src/http/cookie.c" ;;
 	fuzz_markdown) echo "$COMMON src/web/markdown.c" ;;
 	fuzz_open311) echo "$COMMON src/http/kv.c src/http/urlenc.c src/features/requests/open311_args.c" ;;
+	fuzz_multipart) echo "$COMMON src/core/config.c src/http/kv.c src/http/urlenc.c src/http/cookie.c src/http/csrf.c src/http/auth.c src/http/router.c src/http/response.c src/http/pagecache.c src/http/server.c" ;;
 	*) echo "fuzz/build.sh: unknown harness $1" >&2; return 1 ;;
 	esac
 }
 
-NAMES=${*:-fuzz_urlenc fuzz_cookie fuzz_markdown fuzz_open311}
+NAMES=${*:-fuzz_urlenc fuzz_cookie fuzz_markdown fuzz_open311 fuzz_multipart}
 mkdir -p "$OUT/obj"
 for name in $NAMES; do
 	objs=""

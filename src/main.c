@@ -491,6 +491,7 @@ int main(int argc, char **argv)
 		verb = argv[2];
 		shift = 2;
 	}
+	app_store_setup();
 	struct cli c = {0};
 	int rc = parse(argc - shift, argv + shift, &c);
 	if (rc)

@@ -12,6 +12,7 @@
 #include "features/proposals/proposals.h"
 #include "features/polls/polls.h"
 #include "features/surveys/surveys.h"
+#include "features/search/search.h"
 #include "http/csrf.h"
 #include "jobs/jobs.h"
 #include "jobs/mail.h"
@@ -33,6 +34,7 @@ const struct feature_schema app_schemas[] = {
 	{"proposals", proposals_migrations},
 	{"polls", polls_migrations},
 	{"surveys", surveys_migrations},
+	{"search", search_migrations},
 	{NULL, NULL},
 };
 
@@ -75,6 +77,12 @@ void app_register_routes(void)
 	proposals_routes();
 	polls_routes();
 	surveys_routes();
+	search_routes();
+}
+
+void app_store_setup(void)
+{
+	store_set_tokenizer(search_tokenize);
 }
 
 /* The 32-byte site secret that keys CSRF tokens; created once per database. */

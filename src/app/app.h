@@ -10,6 +10,10 @@
 /* Every feature's migrations, ended by {NULL, NULL}. */
 extern const struct feature_schema app_schemas[];
 
+/* Configures the store for this application (the full-text tokenizer); call
+ * before the first store_open — migrations need it. */
+void app_store_setup(void);
+
 /* Loads catalogs, sets the http hooks and the CSRF secret (creating it in the
  * database on first use), and registers every route. false + message in err. */
 bool app_start(const struct config *cfg, store *s, char *err, size_t errn);

@@ -14,6 +14,7 @@
 #include "http/kv.h"
 
 struct MHD_Connection;
+struct MHD_Daemon;
 struct route;
 
 struct upload {              /* a file field of a multipart form */
@@ -157,6 +158,13 @@ void resp_cacheable(struct req *r, int ttl);
 /* Runs the server until SIGINT/SIGTERM; in-flight requests finish first.
  * Returns 0 on a clean stop, 1 if it could not start (message logged). */
 int http_serve(const struct config *cfg);
+/* For tests and fuzz harnesses: a daemon with http_serve's request handling and
+ * per-connection options, but no listen socket (clients come through
+ * MHD_add_connection) and no thread pool. flags are MHD_FLAG values added to
+ * MHD_USE_NO_LISTEN_SOCKET: 0 to drive it with MHD_run, or
+ * MHD_USE_INTERNAL_POLLING_THREAD. cfg must outlive the daemon; stop it with
+ * MHD_stop_daemon. NULL if it cannot start. */
+struct MHD_Daemon *http_start_for_tests(const struct config *cfg, unsigned flags);
 /* Drops every cached page (call after any write that changes public pages). */
 void page_cache_bump(void);
 

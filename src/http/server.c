@@ -19,7 +19,7 @@
 
 #define MAX_QUERY_FIELDS 64
 #define MAX_QUERY_VALUE 2048
-#define MAX_FORM_FIELDS 256
+#define MAX_FORM_FIELDS 256 /* parts of a form: text fields and files together */
 #define MAX_URI 8192
 
 static const struct config *server_cfg;
@@ -88,6 +88,15 @@ static size_t upload_cap(size_t len)
 	return cap;
 }
 
+/* Text fields and files received so far. */
+static int form_parts(const struct req *r)
+{
+	int n = r->form.n;
+	for (const struct upload *u = r->uploads; u; u = u->next)
+		n++;
+	return n;
+}
+
 static enum MHD_Result on_post_field(void *cls, enum MHD_ValueKind kind, const char *key,
 				     const char *filename, const char *content_type,
 				     const char *transfer_encoding, const char *data, uint64_t off,
@@ -96,9 +105,20 @@ static enum MHD_Result on_post_field(void *cls, enum MHD_ValueKind kind, const c
 	struct req *r = cls;
 	if (!key)
 		return MHD_YES;
+	/* libmicrohttpd calls once at the start of every part with whatever data
+	 * it has, possibly none; the rest of the part follows at off > 0, or again
+	 * at off 0 when that first call was empty. So a call at off 0 right after
+	 * an empty one for the same name continues it. (An empty part followed by
+	 * a part of the same name gives the same calls: the two are taken as one,
+	 * whatever way the body was split, and the empty one is lost.) */
 	if (filename) {
 		struct upload *u = r->cur_upload;
-		if (!u || off == 0) {
+		bool cont = u && (off > 0 || (u->len == 0 && !strcmp(u->field, key) && !strcmp(u->filename, filename)));
+		if (!cont) {
+			if (form_parts(r) >= MAX_FORM_FIELDS) {
+				r->body_bad = true;
+				return MHD_NO;
+			}
 			u = arena_alloc(r->a, sizeof *u);
 			u->field = arena_strdup(r->a, key);
 			u->filename = arena_strdup(r->a, filename);
@@ -120,20 +140,27 @@ static enum MHD_Result on_post_field(void *cls, enum MHD_ValueKind kind, const c
 		u->data[u->len] = 0;
 		return MHD_YES;
 	}
+	bool after_text = !r->cur_upload; /* the previous call, if any, was for a text field */
 	r->cur_upload = NULL;
-	if (r->form.n >= MAX_FORM_FIELDS) {
+	/* Values are C strings: a NUL would cut them (and differently depending on
+	 * how the body was split), so it makes the form invalid, as elsewhere. */
+	if (size && memchr(data, 0, size)) {
 		r->body_bad = true;
 		return MHD_NO;
 	}
 	/* Text fields may arrive in pieces: append to the last value of the same key. */
-	if (off > 0 && r->form.n && !strcmp(r->form.items[r->form.n - 1].name, key)) {
-		struct kv *last = &r->form.items[r->form.n - 1];
+	struct kv *last = r->form.n ? &r->form.items[r->form.n - 1] : NULL;
+	if (last && !strcmp(last->name, key) && (off > 0 || (after_text && !last->value[0]))) {
 		size_t old = strlen(last->value);
 		char *v = arena_alloc(r->a, old + size + 1);
 		memcpy(v, last->value, old);
 		memcpy(v + old, data, size);
 		last->value = v;
 	} else {
+		if (form_parts(r) >= MAX_FORM_FIELDS) {
+			r->body_bad = true;
+			return MHD_NO;
+		}
 		kv_add(r->a, &r->form, arena_strdup(r->a, key), arena_strndup(r->a, data, size));
 	}
 	return MHD_YES;
@@ -452,6 +479,29 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 
 /* ---- start and stop ---- */
 
+/* The options every daemon of ours gets: the request lifecycle callbacks and
+ * the per-connection limits (o must have room for 7 items, END included). */
+static void common_options(const struct config *cfg, struct MHD_OptionItem *o)
+{
+	int i = 0;
+	o[i++] = (struct MHD_OptionItem){MHD_OPTION_URI_LOG_CALLBACK, (intptr_t)on_uri, NULL};
+	o[i++] = (struct MHD_OptionItem){MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_completed, NULL};
+	o[i++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_TIMEOUT, (intptr_t)(unsigned)cfg->request_timeout, NULL};
+	o[i++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_MEMORY_LIMIT, (intptr_t)(64 * 1024), NULL};
+	o[i++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_LIMIT, 2000, NULL};
+	o[i++] = (struct MHD_OptionItem){MHD_OPTION_PER_IP_CONNECTION_LIMIT, 0, NULL};
+	o[i++] = (struct MHD_OptionItem){MHD_OPTION_END, 0, NULL};
+}
+
+struct MHD_Daemon *http_start_for_tests(const struct config *cfg, unsigned flags)
+{
+	server_cfg = cfg;
+	struct MHD_OptionItem common[7];
+	common_options(cfg, common);
+	return MHD_start_daemon(MHD_USE_NO_LISTEN_SOCKET | flags, 0, NULL, NULL, on_request, NULL,
+				MHD_OPTION_ARRAY, common, MHD_OPTION_END);
+}
+
 int http_serve(const struct config *cfg)
 {
 	server_cfg = cfg;
@@ -472,17 +522,14 @@ int http_serve(const struct config *cfg)
 	pthread_sigmask(SIG_BLOCK, &set, NULL); /* worker threads inherit the mask */
 	signal(SIGPIPE, SIG_IGN);
 
+	struct MHD_OptionItem common[7];
+	common_options(cfg, common);
 	struct MHD_Daemon *d = MHD_start_daemon(
 		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG,
 		(uint16_t)cfg->listen_port, NULL, NULL, on_request, NULL,
 		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
 		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads,
-		MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL,
-		MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
-		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->request_timeout,
-		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
-		MHD_OPTION_CONNECTION_LIMIT, (unsigned)2000,
-		MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)0,
+		MHD_OPTION_ARRAY, common,
 		MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024,
 		MHD_OPTION_END);
 	if (!d) {

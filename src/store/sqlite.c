@@ -22,6 +22,62 @@ struct store {
 	store *next_in_pool;
 };
 
+/* ---- the FTS5 tokenizer bridge ---- */
+
+static store_tokenizer_fn tokenizer_fn;
+
+void store_set_tokenizer(store_tokenizer_fn fn)
+{
+	tokenizer_fn = fn;
+}
+
+struct fts_ctx {
+	void *pctx;
+	int (*xToken)(void *, int, const char *, int, int, int);
+};
+
+static int fts_emit(void *ctx, const char *term, int tlen, int start, int end, bool colocated)
+{
+	struct fts_ctx *c = ctx;
+	return c->xToken(c->pctx, colocated ? FTS5_TOKEN_COLOCATED : 0, term, tlen, start, end);
+}
+
+static int fts_create(void *ctx, const char **args, int nargs, Fts5Tokenizer **out)
+{
+	(void)args;
+	(void)nargs;
+	*out = (Fts5Tokenizer *)ctx; /* stateless: the function pointer is all */
+	return SQLITE_OK;
+}
+
+static void fts_delete(Fts5Tokenizer *t) { (void)t; }
+
+static int fts_tokenize(Fts5Tokenizer *t, void *pctx, int flags, const char *text, int n,
+			int (*xToken)(void *, int, const char *, int, int, int))
+{
+	store_tokenizer_fn fn = *(store_tokenizer_fn *)t;
+	struct fts_ctx c = {pctx, xToken};
+	int rc = fn(text, n, (flags & FTS5_TOKENIZE_QUERY) != 0, fts_emit, &c);
+	return rc == 0 ? SQLITE_OK : rc;
+}
+
+static bool register_tokenizer(sqlite3 *db)
+{
+	if (!tokenizer_fn)
+		return true;
+	fts5_api *api = NULL;
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &st, NULL) != SQLITE_OK)
+		return false;
+	sqlite3_bind_pointer(st, 1, (void *)&api, "fts5_api_ptr", NULL);
+	sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (!api)
+		return false;
+	static fts5_tokenizer tok = {fts_create, fts_delete, fts_tokenize};
+	return api->xCreateTokenizer(api, "majlis", (void *)&tokenizer_fn, &tok, NULL) == SQLITE_OK;
+}
+
 store *store_open(const char *path, char **err)
 {
 	store *s = calloc(1, sizeof *s);
@@ -44,6 +100,13 @@ store *store_open(const char *path, char **err)
 			      "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;"
 			      "PRAGMA cache_size=-16000;";
 	char *msg = NULL;
+	if (!register_tokenizer(s->db)) {
+		if (err)
+			*err = strdup("cannot register the full-text tokenizer");
+		sqlite3_close(s->db);
+		free(s);
+		return NULL;
+	}
 	if (sqlite3_exec(s->db, pragmas, NULL, NULL, &msg) != SQLITE_OK) {
 		if (err)
 			*err = strdup(msg ? msg : "cannot configure database");

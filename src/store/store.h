@@ -19,6 +19,18 @@ store *store_open(const char *path, char **err);
 /* Finalizes cached statements and closes. NULL accepted. */
 void store_close(store *s);
 
+/* Full-text search: the store's indexes use one tokenizer, named "majlis" in
+ * SQL (FTS5 `tokenize='majlis'`). It calls emit for each index term of
+ * text[0..n) with the term and its byte span in text (for snippets); query is
+ * true while tokenizing a search query. colocated marks an alternative form at
+ * the same position as the previous term (in a query: either may match).
+ * Returns 0, non-zero to abort. */
+typedef int (*store_term_emit)(void *ctx, const char *term, int tlen, int start, int end, bool colocated);
+typedef int (*store_tokenizer_fn)(const char *text, int n, bool query, store_term_emit emit, void *ctx);
+/* Sets the tokenizer that every connection opened afterwards registers. Call
+ * once at start-up, before the first store_open (migrations need it too). */
+void store_set_tokenizer(store_tokenizer_fn fn);
+
 /* Remembers path for store_thread(); call once before serving. */
 void store_pool_init(const char *path);
 /* This thread's connection, opened on first use; NULL (logged) if it cannot open.

@@ -15,6 +15,7 @@
 #include "text/tokenize.h"
 
 #define MAX_LINE (1u << 20)
+#define MAX_FILES 32
 
 static int usage(void)
 {
@@ -22,7 +23,7 @@ static int usage(void)
 	      "       majlis text lang | pii | simhash\n"
 	      "       majlis text normalize [--lang ar|fr|en] | terms [--lang L]\n"
 	      "       majlis text eval --data FILE.tsv [--labels L,..] [--model FILE] [--holdout K]\n"
-	      "       majlis text train --out FILE [--c C] [--bits B] [--balanced] [--holdout K] DATA.tsv...\n"
+	      "       majlis text train --out FILE [--c C] [--bits B] [--holdout K] [--labels L,..] [--cv-seconds S] DATA.tsv...\n"
 	      "       majlis text bench --data FILE [--model FILE]\n",
 	      stderr);
 	return 2;
@@ -272,6 +273,9 @@ static int cmd_train(int argc, char **argv)
 	int holdout = 0, nfiles = 0;
 	struct tsv t = {0}, keep = {0};
 	char note[2048] = "";
+	size_t file_end[MAX_FILES];
+	char file_labels[MAX_FILES][128];
+	const char **corpus = NULL;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		if (!strcmp(a, "--out") && i + 1 < argc)
@@ -286,13 +290,16 @@ static int cmd_train(int argc, char **argv)
 			labels = argv[++i];
 		else if (!strcmp(a, "--cv-seconds") && i + 1 < argc)
 			o.cv_seconds = atof(argv[++i]);
-		else if (!strcmp(a, "--balanced"))
-			o.balanced = 1;
 		else if (a[0] == '-' && a[1] == '-')
 			return usage();
 		else {
 			if (tsv_read(&t, a, holdout, 0) < 0)
 				goto fail;
+			if (nfiles >= MAX_FILES) {
+				fprintf(stderr, "majlis text train: at most %d files\n", MAX_FILES);
+				goto fail;
+			}
+			file_end[nfiles] = t.n;
 			const char *base = strrchr(a, '/');
 			size_t l = strlen(note);
 			snprintf(note + l, sizeof note - l, "%s%s", l ? " " : "", base ? base + 1 : a);
@@ -312,17 +319,37 @@ static int cmd_train(int argc, char **argv)
 	snprintf(want, sizeof want, ",%s,", labels);
 	keep.label = malloc((t.n ? t.n : 1) * sizeof *keep.label);
 	keep.text = malloc((t.n ? t.n : 1) * sizeof *keep.text);
-	if (!keep.label || !keep.text)
+	corpus = malloc((t.n ? t.n : 1) * sizeof *corpus);
+	if (!keep.label || !keep.text || !corpus)
 		abort();
-	for (size_t i = 0; i < t.n; i++) {
+	/* the labels each file annotates (among the wanted ones) */
+	for (int fi = 0; fi < nfiles; fi++) {
+		size_t from = fi ? file_end[fi - 1] : 0;
+		file_labels[fi][0] = 0;
+		for (size_t i = from; i < file_end[fi]; i++) {
+			char key[64], have[132];
+			snprintf(key, sizeof key, ",%s,", t.label[i]);
+			snprintf(have, sizeof have, ",%.127s,", file_labels[fi]);
+			if (strstr(want, key) && !strstr(have, key) && strlen(file_labels[fi]) + strlen(t.label[i]) + 2 < 128) {
+				if (file_labels[fi][0])
+					strcat(file_labels[fi], ",");
+				strcat(file_labels[fi], t.label[i]);
+			}
+		}
+	}
+	for (size_t i = 0, fi = 0; i < t.n; i++) {
+		while (i >= file_end[fi])
+			fi++;
 		char key[64];
 		snprintf(key, sizeof key, ",%s,", t.label[i]);
 		if (strstr(want, key)) {
+			corpus[keep.n] = file_labels[fi];
 			keep.label[keep.n] = t.label[i];
 			keep.text[keep.n++] = t.text[i];
 		}
 	}
 	o.note = note;
+	o.corpus_labels = corpus;
 	o.verbose = 1;
 	char err[256];
 	double t0 = now_sec();
@@ -340,11 +367,13 @@ static int cmd_train(int argc, char **argv)
 	}
 	fprintf(stderr, "wrote %s: %s (%.1fs)\n", out, sent_model_version(m), now_sec() - t0);
 	sent_model_free(m);
+	free(corpus);
 	free(keep.label);
 	free(keep.text);
 	tsv_free(&t);
 	return 0;
 fail:
+	free(corpus);
 	free(keep.label);
 	free(keep.text);
 	tsv_free(&t);

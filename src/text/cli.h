@@ -6,7 +6,8 @@
  *   text pii                                   stdin lines -> masked line
  *   text simhash                               stdin lines -> 16 hex digits
  *   text eval --data FILE.tsv [--labels ..] [--model FILE] [--holdout K]
- *   text train --out FILE [--c C] [--bits B] [--balanced] [--holdout K] DATA.tsv...
+ *   text train --out FILE [--c C] [--bits B] [--holdout K] [--labels L,..] [--cv-seconds S] DATA.tsv...
+ *        (each label is learnt only from the files that contain it)
  *   text bench --data FILE [--model FILE]      throughput figures
  * Output is one line per input line, in order, also for empty or invalid lines. */
 #ifndef MAJLIS_TEXT_CLI_H

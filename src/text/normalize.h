@@ -35,9 +35,9 @@ enum {
 };
 
 /* Full normalisation (TEXT_NORM_FOLD) of s[0..n), n cut to TEXT_MAX_BYTES.
- * lang is a hint only (French elisions l' d' qu' are split for fr); the
- * result is a NUL-terminated string owned by the arena, "" for empty input;
- * never fails on invalid UTF-8. */
+ * lang is reserved (the rules are script-driven, so it changes nothing
+ * today); the result is a NUL-terminated string owned by the arena, "" for
+ * empty input; never fails on invalid UTF-8. */
 char *text_normalize(arena *a, const char *s, size_t n, enum text_lang lang);
 
 /* Same with explicit TEXT_NORM_* flags, appending to out (which is NOT reset

@@ -8,7 +8,6 @@
 #include "text/common.h"
 
 #define CTX 40
-#define MAX_FOUND 256
 
 /* A one-byte-per-code-point view of the text: ASCII as is, Arabic-Indic and
  * Persian digits as ASCII digits, anything else as ' '. off[i] is the byte
@@ -89,9 +88,10 @@ static const char *const phone_words[] = {"tel", "tél", "phone", "gsm", "whatsa
 static const char *const id_words[] = {"cin", "cni", "carte", "identit", "id", "nin", "passport",
 	"passeport", "بطاقة", "التعريف", "هوية", "الوطنية", "جواز", NULL};
 
+/* All matches so far (unbounded: masking must not stop after N matches). */
 struct found {
-	pii_match m[MAX_FOUND];
-	size_t n;
+	pii_match *m;
+	size_t n, cap;
 };
 
 static void add(struct found *f, const struct view *w, size_t a, size_t b, unsigned kind)
@@ -99,8 +99,13 @@ static void add(struct found *f, const struct view *w, size_t a, size_t b, unsig
 	for (size_t i = 0; i < f->n; i++) /* overlaps an earlier (higher-priority) match */
 		if (w->off[a] < f->m[i].end && f->m[i].start < w->off[b])
 			return;
-	if (f->n < MAX_FOUND)
-		f->m[f->n++] = (pii_match){w->off[a], w->off[b], kind};
+	if (f->n == f->cap) {
+		f->cap = f->cap ? 2 * f->cap : 16;
+		f->m = realloc(f->m, f->cap * sizeof *f->m);
+		if (!f->m)
+			abort();
+	}
+	f->m[f->n++] = (pii_match){w->off[a], w->off[b], kind};
 }
 
 static bool covered(const struct found *f, const struct view *w, size_t a)
@@ -337,27 +342,31 @@ static int cmp_match(const void *a, const void *b)
 	return x->start < y->start ? -1 : x->start > y->start;
 }
 
-size_t pii_find(const char *s, size_t n, pii_match *out, size_t max)
+/* Every match in s[0..n) (n already clamped), sorted; f->m owned by the caller. */
+static void find_all(const char *s, size_t n, struct found *f)
 {
 	struct view w = {0};
-	struct found *f = calloc(1, sizeof *f);
-	size_t k = 0;
-	if (!s || !f)
-		goto done;
-	n = text_clamp_len(s, n);
-	if (view_init(&w, s, n))
-		goto done;
-	find_emails(f, &w);
-	find_ibans(f, &w);
-	find_cin_ma(f, &w);
-	find_numbers(f, &w);
-	qsort(f->m, f->n, sizeof *f->m, cmp_match);
-	for (k = 0; k < f->n && k < max; k++)
-		out[k] = f->m[k];
-done:
+	if (view_init(&w, s, n) == 0) {
+		find_emails(f, &w);
+		find_ibans(f, &w);
+		find_cin_ma(f, &w);
+		find_numbers(f, &w);
+		qsort(f->m, f->n, sizeof *f->m, cmp_match);
+	}
 	free(w.v);
 	free(w.off);
-	free(f);
+}
+
+size_t pii_find(const char *s, size_t n, pii_match *out, size_t max)
+{
+	struct found f = {0};
+	if (!s)
+		return 0;
+	find_all(s, text_clamp_len(s, n), &f);
+	size_t k = f.n < max ? f.n : max;
+	if (k)
+		memcpy(out, f.m, k * sizeof *out);
+	free(f.m);
 	return k;
 }
 
@@ -380,20 +389,21 @@ char *pii_mask(arena *a, const char *text, unsigned *found_kinds)
 	if (!text)
 		return arena_strdup(a, "");
 	size_t n = text_clamp_len(text, strlen(text));
-	pii_match m[MAX_FOUND];
-	size_t k = pii_find(text, n, m, MAX_FOUND);
+	struct found f = {0};
+	find_all(text, n, &f);
 	strbuf sb = STRBUF_INIT;
 	size_t at = 0;
 	sb_append(&sb, "", 0);
-	for (size_t i = 0; i < k; i++) {
-		sb_append(&sb, text + at, m[i].start - at);
-		sb_printf(&sb, "[%s]", pii_kind_name(m[i].kind));
-		at = m[i].end;
+	for (size_t i = 0; i < f.n; i++) {
+		sb_append(&sb, text + at, f.m[i].start - at);
+		sb_printf(&sb, "[%s]", pii_kind_name(f.m[i].kind));
+		at = f.m[i].end;
 		if (found_kinds)
-			*found_kinds |= m[i].kind;
+			*found_kinds |= f.m[i].kind;
 	}
 	sb_append(&sb, text + at, n - at);
 	char *r = arena_strndup(a, sb.data, sb.len);
 	sb_free(&sb);
+	free(f.m);
 	return r;
 }

@@ -381,6 +381,75 @@ static double now_sec(void)
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+/* One-vs-rest logistic regressions (liblinear L2R_LR, one binary problem per
+ * label) on the examples sel[0..ns) of full; label l is learnt only from the
+ * examples whose corpus annotates it (bit l of known[i]), so that a corpus
+ * without "neu" does not teach that its dialect is never neutral. Weights go
+ * to w (F x nl, feature-major), biases to bias. A label without positive and
+ * negative examples gets zero weights and a bias of -10. 0, or -1 when
+ * liblinear fails. */
+static int train_ovr(const struct problem *full, const unsigned *known, const size_t *sel, size_t ns, unsigned nl,
+                     double C, float *w, float *bias, size_t F)
+{
+	struct feature_node **x = malloc((ns ? ns : 1) * sizeof *x);
+	double *yy = malloc((ns ? ns : 1) * sizeof *yy);
+	int rc = -1;
+	if (!x || !yy)
+		goto done;
+	for (unsigned l = 0; l < nl; l++) {
+		size_t k = 0, npos = 0;
+		for (size_t s = 0; s < ns; s++) {
+			size_t i = sel[s];
+			if (!(known[i] & (1u << l)))
+				continue;
+			x[k] = full->x[i];
+			yy[k] = (unsigned)full->y[i] == l ? 1 : -1;
+			npos += yy[k] > 0;
+			k++;
+		}
+		if (npos == 0 || npos == k) {
+			for (size_t j = 0; j < F; j++)
+				w[j * nl + l] = 0;
+			bias[l] = npos ? 10.0f : -10.0f;
+			continue;
+		}
+		struct problem p = {(int)k, full->n, yy, x, 1.0};
+		struct parameter par = {.solver_type = L2R_LR, .eps = 0.01, .C = C, .p = 0.1};
+		struct model *lm = train(&p, &par);
+		if (!lm)
+			goto done;
+		int li = lm->label[0] == 1 ? 0 : 1;
+		for (size_t j = 0; j < F; j++)
+			w[j * nl + l] = (float)get_decfun_coef(lm, (int)j + 1, li);
+		bias[l] = (float)get_decfun_bias(lm, li);
+		free_and_destroy_model(&lm);
+	}
+	rc = 0;
+done:
+	free(x);
+	free(yy);
+	return rc;
+}
+
+/* Label index with the highest decision value for a liblinear instance,
+ * among the labels of mask (as `--labels` does for a pos/neg corpus). */
+static double predict_nodes(const struct feature_node *x, const float *w, const float *bias, unsigned nl, size_t F,
+                            unsigned mask)
+{
+	double dec[SENT_MAX_LABELS];
+	for (unsigned l = 0; l < nl; l++)
+		dec[l] = bias[l];
+	for (; x->index > 0; x++)
+		if ((size_t)x->index <= F)
+			for (unsigned l = 0; l < nl; l++)
+				dec[l] += w[(size_t)(x->index - 1) * nl + l] * x->value;
+	int best = -1;
+	for (unsigned l = 0; l < nl; l++)
+		if ((mask & (1u << l)) && (best < 0 || dec[l] > dec[best]))
+			best = (int)l;
+	return best < 0 ? 0 : best;
+}
+
 sent_model *sent_train(const char *const *labels, const char *const *texts, size_t n,
                        const sent_train_opts *o, char *err, size_t errlen)
 {
@@ -393,9 +462,8 @@ sent_model *sent_train(const char *const *labels, const char *const *texts, size
 	struct feature_node *space = NULL, **xs = NULL;
 	double *y = NULL, *target = NULL;
 	const char **uniq = NULL;
-	struct model *lm = NULL;
-	int wl[SENT_MAX_LABELS];
-	double wv[SENT_MAX_LABELS];
+	unsigned *known = NULL;
+	size_t *sel = NULL;
 	if (!m || !f) {
 		seterr(err, errlen, bits < TEXT_FEAT_MIN_BITS || bits > TEXT_FEAT_MAX_BITS ? "bits out of range" : "out of memory");
 		goto fail;
@@ -432,7 +500,6 @@ sent_model *sent_train(const char *const *labels, const char *const *texts, size
 		free(start);
 		goto oom;
 	}
-	int count[SENT_MAX_LABELS] = {0};
 	for (size_t i = 0; i < n; i++) {
 		const uint32_t *idx;
 		size_t k = text_features(f, texts[i], strlen(texts[i]), &idx);
@@ -460,37 +527,52 @@ sent_model *sent_train(const char *const *labels, const char *const *texts, size
 			if (!strcmp(m->labels[l], labels[i]))
 				id = (int)l;
 		y[i] = id;
-		count[id]++;
 	}
 	for (size_t i = 0; i < n; i++)
 		xs[i] = space + start[i];
 	free(start);
 	struct problem prob = {(int)n, (1 << bits) + 1, y, xs, 1.0};
-	struct parameter param = {.solver_type = L2R_LR, .eps = 0.01, .C = opts.C > 0 ? opts.C : 1, .p = 0.1};
-	if (opts.balanced) {
-		for (unsigned l = 0; l < m->nl; l++) {
-			wl[l] = (int)l;
-			wv[l] = count[l] ? (double)n / (m->nl * (double)count[l]) : 1;
-		}
-		param.nr_weight = (int)m->nl;
-		param.weight_label = wl;
-		param.weight = wv;
-	}
 	set_print_string_function(quiet);
-	const char *perr = check_parameter(&prob, &param);
-	if (perr) {
-		seterr(err, errlen, "liblinear: %s", perr);
-		goto fail;
+	/* which labels each example's corpus annotates */
+	known = malloc(n * sizeof *known);
+	sel = malloc(n * sizeof *sel);
+	if (!known || !sel)
+		goto oom;
+	for (size_t i = 0; i < n; i++) {
+		const char *cl = opts.corpus_labels ? opts.corpus_labels[i] : NULL;
+		known[i] = cl ? 0 : (1u << m->nl) - 1;
+		for (unsigned l = 0; cl && l < m->nl; l++) {
+			char key[SENT_LABEL_MAX + 2], list[256];
+			snprintf(key, sizeof key, ",%s,", m->labels[l]);
+			snprintf(list, sizeof list, ",%s,", cl);
+			if (strstr(list, key))
+				known[i] |= 1u << l;
+		}
+		known[i] |= 1u << (unsigned)y[i];
 	}
-	double cv_best = -1;
+	size_t F = (size_t)1 << bits;
+	float *w = malloc(F * m->nl * sizeof *w);
+	if (!w)
+		goto oom;
+	double cv_best = -1, C = opts.C > 0 ? opts.C : 1;
 	if (opts.C <= 0) {
 		static const double grid[] = {0.5, 1, 2, 4, 8, 16, 32};
 		double t0 = now_sec(), bestC = 1;
 		int worse = 0;
 		for (size_t g = 0; g < sizeof grid / sizeof *grid; g++) {
-			param.C = grid[g];
-			srand(1);
-			cross_validation(&prob, &param, folds, target);
+			for (int fold = 0; fold < folds; fold++) {
+				size_t ns = 0;
+				for (size_t i = 0; i < n; i++)
+					if ((int)(i % (size_t)folds) != fold)
+						sel[ns++] = i;
+				if (train_ovr(&prob, known, sel, ns, m->nl, grid[g], w, m->bias, F)) {
+					free(w);
+					seterr(err, errlen, "liblinear training failed");
+					goto fail;
+				}
+				for (size_t i = (size_t)fold; i < n; i += (size_t)folds)
+					target[i] = predict_nodes(xs[i], w, m->bias, m->nl, F, known[i]);
+			}
 			double score = macro_f1(y, target, n, m->nl);
 			if (opts.verbose)
 				fprintf(stderr, "cv C=%g macro-F1=%.4f (%.0fs)\n", grid[g], score, now_sec() - t0);
@@ -501,26 +583,20 @@ sent_model *sent_train(const char *const *labels, const char *const *texts, size
 			if (now_sec() - t0 > budget)
 				break;
 		}
-		param.C = bestC;
+		C = bestC;
 	}
-	lm = train(&prob, &param);
-	if (!lm) {
+	for (size_t i = 0; i < n; i++)
+		sel[i] = i;
+	if (train_ovr(&prob, known, sel, n, m->nl, C, w, m->bias, F)) {
+		free(w);
 		seterr(err, errlen, "liblinear training failed");
 		goto fail;
 	}
 	/* weights into our layout, quantised */
-	size_t F = (size_t)1 << bits;
 	m->q = malloc(F * m->nl);
-	float *w = malloc(F * m->nl * sizeof *w);
-	if (!m->q || !w) {
+	if (!m->q) {
 		free(w);
 		goto oom;
-	}
-	for (int li = 0; li < lm->nr_class; li++) {
-		unsigned id = (unsigned)lm->label[li];
-		for (size_t j = 0; j < F; j++)
-			w[j * m->nl + id] = (float)get_decfun_coef(lm, (int)j + 1, li);
-		m->bias[id] = (float)get_decfun_bias(lm, li);
 	}
 	for (unsigned l = 0; l < m->nl; l++) {
 		float mx = 0;
@@ -550,19 +626,21 @@ sent_model *sent_train(const char *const *labels, const char *const *texts, size
 	gmtime_r(&now, &tm);
 	char day[16];
 	strftime(day, sizeof day, "%Y-%m-%d", &tm);
-	snprintf(m->version, sizeof m->version, "majlis-sentiment/1 %s C=%g n=%zu", day, param.C, n);
+	snprintf(m->version, sizeof m->version, "majlis-sentiment/1 %s C=%g n=%zu", day, C, n);
 	char head[4096];
 	snprintf(head, sizeof head,
 	         "version=%s\nbits=%u\nlabels=%s\nquant=sqrt-int8\nfeatures=" FEATURES_ID "\n"
-	         "solver=L2R_LR\nC=%g\nbalanced=%d\ncv_macro_f1=%.4f\nexamples=%zu\nnote=%s\n",
-	         m->version, bits, labs, param.C, opts.balanced, cv_best, n, opts.note ? opts.note : "");
+	         "solver=L2R_LR one-vs-rest, each label on the corpora that annotate it\nC=%g\n"
+	         "cv_macro_f1=%.4f\nexamples=%zu\nnote=%s\n",
+	         m->version, bits, labs, C, cv_best, n, opts.note ? opts.note : "");
 	for (char *c = head + strlen("version="); *c; c++)
 		if ((unsigned char)*c < 0x20 && *c != '\n')
 			*c = ' ';
 	m->header = strdup(head);
 	if (!m->header)
 		goto oom;
-	free_and_destroy_model(&lm);
+	free(known);
+	free(sel);
 	free(space);
 	free(xs);
 	free(y);
@@ -573,8 +651,8 @@ sent_model *sent_train(const char *const *labels, const char *const *texts, size
 oom:
 	seterr(err, errlen, "out of memory");
 fail:
-	if (lm)
-		free_and_destroy_model(&lm);
+	free(known);
+	free(sel);
 	free(space);
 	free(xs);
 	free(y);

@@ -1,7 +1,9 @@
-/* Sentiment classifier: multinomial-ish (one-vs-rest) L2-regularised logistic
- * regression (liblinear L2R_LR) over features.h, with probabilities as
- * liblinear's predict_probability computes them (sigmoid of each class's
- * decision value, normalised to sum 1).
+/* Sentiment classifier: one-vs-rest L2-regularised logistic regressions
+ * (liblinear L2R_LR, one binary problem per label) over features.h; each
+ * label is learnt only from the corpora that annotate it (a pos/neg-only
+ * corpus such as TSAC takes no part in the "neu" problem). Probabilities as
+ * liblinear's predict_probability computes them for one-vs-rest (sigmoid of
+ * each label's decision value, normalised to sum 1).
  *
  * Model file ("MJSENT01", little-endian):
  *   8  bytes  magic "MJSENT01"
@@ -64,13 +66,16 @@ typedef struct sent_train_opts {
 	unsigned bits;     /* hash bits, 0 = 17 */
 	int folds;         /* cross-validation folds, 0 = 3 */
 	double cv_seconds; /* stop trying more C values after this long, 0 = 300 */
-	int balanced;      /* weigh classes by inverse frequency */
+	const char *const *corpus_labels; /* per example, comma-separated labels its corpus
+	                                     annotates ("neg,pos" for TSAC); NULL: all */
 	const char *note;  /* free text stored in the header (training files...) */
 	int verbose;       /* progress on stderr */
 } sent_train_opts;
 
 /* Trains on n examples (labels[i], texts[i]); the label set is the distinct
- * labels seen (at most SENT_MAX_LABELS, sorted). NULL on error with err set. */
+ * labels seen (at most SENT_MAX_LABELS, sorted). C <= 0: chosen among
+ * 0.5..32 by k-fold cross-validation (fold = index mod k) on macro-F1. NULL
+ * on error with err set. */
 sent_model *sent_train(const char *const *labels, const char *const *texts, size_t n,
                        const sent_train_opts *o, char *err, size_t errlen);
 

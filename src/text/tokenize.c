@@ -178,9 +178,9 @@ size_t text_terms(text_analyzer *an, arena *a, const char *s, size_t n, enum tex
 {
 	sb_reset(&an->light);
 	text_normalize_into(&an->light, s, n, lang, 0);
-	if (lang == TEXT_LANG_UND)
-		lang = text_langid(s, n, NULL);
 	size_t k = text_split(sb_str(&an->light), an->light.len, an->spans, MAX_TERMS);
+	if (lang == TEXT_LANG_UND)
+		lang = text_langid_spans(an->spans, k, NULL);
 	char **terms = arena_alloc(a, (k ? k : 1) * sizeof *terms);
 	size_t m = 0;
 	for (size_t i = 0; i < k; i++) {

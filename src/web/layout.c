@@ -21,6 +21,7 @@ void page_begin(struct req *r, const char *title)
 		 TR(r, "feed.title"), TR(r, "site.name"));
 	nav_link(r, "/posts", "nav.posts");
 	nav_link(r, "/requests/new", "nav.new_request");
+	nav_link(r, "/search", "nav.search");
 	if (principal_can(who, ROLE_AGENT, 0))
 		nav_link(r, "/staff/requests", "nav.inbox");
 	if (principal_can(who, ROLE_EDITOR, 0))

@@ -67,6 +67,7 @@ static void engine_tests(void)
 	char path[256];
 	snprintf(path, sizeof path, "%s/t.db", dir);
 	char *err = NULL;
+	app_store_setup();
 	store *s = store_open(path, &err);
 	char msg[512];
 	int applied = 0;

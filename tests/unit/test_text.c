@@ -192,6 +192,15 @@ static void test_pii(void)
 	is_str(mask("RT @K119933: merci", NULL), "RT @K119933: merci", "a mention is not a CIN");
 	is_str(mask("Tefeh'000000000000", NULL), "Tefeh'000000000000", "repeated zeros are not a phone");
 	is_str(mask(NULL, &k), "", "NULL gives empty");
+	{
+		strbuf many = STRBUF_INIT;
+		for (int i = 0; i < 400; i++)
+			sb_puts(&many, "0612345678 ");
+		unsigned kk;
+		const char *r = mask(many.data, &kk);
+		ok(!strstr(r, "0612345678") && kk == PII_PHONE, "all of 400 phone numbers masked (no match cap)");
+		sb_free(&many);
+	}
 	pii_match m[4];
 	const char *s = "x 0612345678 y";
 	ok(pii_find(s, strlen(s), m, 4) == 1 && m[0].start == 2 && m[0].end == 12, "pii_find byte span");

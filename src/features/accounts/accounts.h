@@ -68,6 +68,9 @@ int64_t user_suspended_until(store *s, arena *a, int64_t user_id, const char **r
  * verified when need_verified or when the setting participation_verified_only
  * is "1". false with *why_key a catalog key the page can show. */
 bool account_may_participate(store *s, int64_t user_id, bool need_verified, const char **why_key);
+/* Registers the moderators' account control (/staff/accounts..., /api/v1/accounts/:id/...)
+ * and the participation settings page (/admin/participation); admin_participation.c. */
+void accounts_participation_routes(void);
 
 /* ---- roles ---- */
 bool role_grant(store *s, int64_t user_id, enum role role, int64_t dept_id);

@@ -228,6 +228,13 @@ static void account_page(struct req *r, int status, const struct form_errors *e,
 		h_printf(&r->out, "<p class=\"notice ok\" role=\"status\">%s</p>", TR(r, notice));
 	if (kv_get(&r->query, "welcome"))
 		h_printf(&r->out, "<p class=\"notice ok\" role=\"status\">%s</p>", TR(r, "signup.welcome"));
+	const char *why = NULL;
+	int64_t until = store_thread() ? user_suspended_until(store_thread(), r->a, p->user_id, &why) : 0;
+	if (until) { /* suspended from taking part: the end and the reason */
+		h_printf(&r->out, "<p class=\"notice\" role=\"alert\">%s ", TR(r, "participate.suspended_until"));
+		fmt_date(&r->out, r->lang, (time_t)until, true);
+		h_printf(&r->out, "<br>%s: <span dir=\"auto\">%s</span></p>", TR(r, "participate.reason"), why ? why : "");
+	}
 	h_printf(&r->out, "<h2>%s</h2><form method=\"post\" action=\"/account/lang\">", TR(r, "account.lang"));
 	f_csrf(r);
 	static const struct option langs[] = {{"ar", NULL, "العربية"}, {"fr", NULL, "Français"}, {"en", NULL, "English"}, {NULL, NULL, NULL}};
@@ -316,4 +323,5 @@ void accounts_routes(void)
 		route_add(&routes[i]);
 	accounts_admin_routes();
 	accounts_reset_routes();
+	accounts_participation_routes();
 }

@@ -40,8 +40,6 @@ void moderation_register(const struct mod_target *t)
 		targets[ntargets++] = t;
 }
 
-const struct mod_target *moderation_target(const char *type);
-
 const struct mod_target *moderation_target(const char *type)
 {
 	for (int i = 0; type && i < ntargets; i++)
@@ -87,7 +85,10 @@ enum flag_result moderation_flag(store *s, const char *type, int64_t id, int64_t
 	int64_t count = store_scalar(s, 0, "SELECT count(*) FROM mod_flags WHERE target_type = ? AND target_id = ? AND resolved = 0",
 				     "ti", type, id);
 	bool ok = n == 1;
-	if (ok && count == moderation_threshold(s)) {
+	/* At or past the threshold (it may have been lowered since) and not hidden already. */
+	int64_t hidden = store_scalar(s, 0, "SELECT action IN ('hide','auto_hide') FROM mod_decisions "
+					    "WHERE target_type = ? AND target_id = ? ORDER BY id DESC LIMIT 1", "ti", type, id);
+	if (ok && count >= moderation_threshold(s) && !hidden) {
 		ok = t->set_hidden(s, id, true) &&
 		     store_run(s, "INSERT INTO mod_decisions(target_type, target_id, action, at) VALUES (?, ?, 'auto_hide', ?)",
 			       "tii", type, id, now_s()) == 1;

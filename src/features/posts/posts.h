@@ -78,6 +78,9 @@ bool post_save(store *s, const struct post *p);
 /* Sets status (and publish_at when at > 0). */
 bool post_set_status(store *s, int64_t id, enum post_status st, int64_t at);
 bool post_delete(store *s, int64_t id);
+/* Puts the post in the search index when readers may see it (published or
+ * archived), removes it otherwise. Inside the caller's transaction. */
+bool post_reindex(store *s, int64_t id);
 /* Earliest publish time still in the future, or 0 (for cache lifetimes). */
 int64_t post_next_scheduled(store *s, int64_t now);
 

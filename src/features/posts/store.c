@@ -1,6 +1,9 @@
 /* Posts storage: every SQL statement of the posts feature lives here. */
 #include "features/posts/posts.h"
 #include "core/util.h"
+#include "features/search/search.h"
+#include "web/markdown.h"
+#include <stdlib.h>
 #include <string.h>
 
 const char *const post_kinds[] = {"announcement", "decision", "policy", "news", NULL};
@@ -194,7 +197,7 @@ int64_t post_insert_tx(store *s, struct post *p)
 	while (p->id > 0 && store_step(st) == STORE_ROW)
 		;
 	store_done(st);
-	if (p->id < 0 || !save_tags(s, p))
+	if (p->id < 0 || !save_tags(s, p) || !post_reindex(s, p->id))
 		return -1;
 	return p->id;
 }
@@ -239,7 +242,7 @@ bool post_save(store *s, const struct post *p)
 	store_bind_int(st, 14, p->id);
 	int rc = store_step(st);
 	store_done(st);
-	if (rc != STORE_DONE || store_changes(s) != 1 || !save_tags(s, p) || !store_commit(s))
+	if (rc != STORE_DONE || store_changes(s) != 1 || !save_tags(s, p) || !post_reindex(s, p->id) || !store_commit(s))
 		goto fail;
 	return true;
 fail:
@@ -249,16 +252,45 @@ fail:
 
 bool post_set_status(store *s, int64_t id, enum post_status stt, int64_t at)
 {
-	if (at > 0)
-		return store_run(s, "UPDATE posts SET status = ?, publish_at = ?, updated_at = ? WHERE id = ?",
-				 "tiii", status_names[stt], at, now_s(), id) == 1;
-	return store_run(s, "UPDATE posts SET status = ?, updated_at = ? WHERE id = ?", "tii",
-			 status_names[stt], now_s(), id) == 1;
+	if (!store_begin(s))
+		return false;
+	bool ok = at > 0 ? store_run(s, "UPDATE posts SET status = ?, publish_at = ?, updated_at = ? WHERE id = ?",
+				     "tiii", status_names[stt], at, now_s(), id) == 1
+			 : store_run(s, "UPDATE posts SET status = ?, updated_at = ? WHERE id = ?", "tii",
+				     status_names[stt], now_s(), id) == 1;
+	if (ok && post_reindex(s, id) && store_commit(s))
+		return true;
+	store_rollback(s);
+	return false;
 }
 
 bool post_delete(store *s, int64_t id)
 {
-	return store_run(s, "DELETE FROM posts WHERE id = ?", "i", id) == 1;
+	if (!store_begin(s))
+		return false;
+	if (store_run(s, "DELETE FROM posts WHERE id = ?", "i", id) == 1 && search_remove(s, "post", id) && store_commit(s))
+		return true;
+	store_rollback(s);
+	return false;
+}
+
+bool post_reindex(store *s, int64_t id)
+{
+	arena *a = arena_new();
+	struct post p;
+	bool ok;
+	if (!post_load(s, a, id, &p) || (p.status != POST_PUBLISHED && p.status != POST_ARCHIVED) || !p.publish_at) {
+		ok = search_remove(s, "post", id);
+	} else {
+		char *plain = markdown_plain(p.body, strlen(p.body), POST_BODY_MAX);
+		struct search_doc d = {.type = "post", .id = p.id, .dept_id = p.dept_id, .visibility = SEARCH_PUBLIC,
+				       .lang = p.lang, .title = p.title, .body = plain ? plain : p.summary,
+				       .url = post_path(a, &p), .at = p.publish_at};
+		ok = search_put(s, &d);
+		free(plain);
+	}
+	arena_free(a);
+	return ok;
 }
 
 int64_t post_next_scheduled(store *s, int64_t now)

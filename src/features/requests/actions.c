@@ -205,7 +205,7 @@ static bool do_transfer(store *s, arena *a, struct request *r, void *vctx)
 	char data[64];
 	snprintf(data, sizeof data, "{\"from\":%lld,\"to\":%lld}", (long long)r->dept_id, (long long)c->value);
 	return store_run(s, "UPDATE requests SET dept_id = ?, assignee_id = NULL WHERE id = ?", "ii", c->value, r->id) == 1 &&
-	       request_event_add(s, r->id, c->by, "transfer", true, c->text, data) &&
+	       request_reindex(s, r->id) && request_event_add(s, r->id, c->by, "transfer", true, c->text, data) &&
 	       request_notify(s, a, r->id, "transfer", d.slug);
 }
 

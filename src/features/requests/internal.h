@@ -10,6 +10,8 @@ void request_read_row(store_stmt *st, arena *a, struct request *r);
 /* Appends an event to the history. */
 bool request_event_add(store *s, int64_t id, const struct actor *by, const char *type, bool public,
 		       const char *body, const char *data);
+/* Puts the request in the search index (staff of its department only). */
+bool request_reindex(store *s, int64_t id);
 /* Starts the first-response and resolution clocks of a new request. */
 bool sla_start(store *s, int64_t id, int64_t category_id, enum req_priority p, int64_t now);
 /* Moves clocks for a status change from -> to. */

@@ -3,6 +3,7 @@
 #include "features/requests/internal.h"
 #include "features/accounts/accounts.h"
 #include "http/csrf.h"
+#include "features/search/search.h"
 #include "text/simhash.h"
 #include "core/util.h"
 #include <math.h>
@@ -325,6 +326,7 @@ int64_t request_create(store *s, arena *a, const struct request_input *in, struc
 			goto fail;
 	struct actor by = {in->user_id, name ? name : "", false};
 	if (!request_event_add(s, id, &by, "created", true, NULL, NULL) || !sla_start(s, id, cat.id, prio, now) ||
+	    !request_reindex(s, id) ||
 	    !request_notify(s, a, id, "created", NULL))
 		goto fail;
 	if (!store_commit(s))
@@ -360,4 +362,22 @@ bool request_can_view(store *s, const struct principal *p, const struct request 
 	if (r->public)
 		return true;
 	return request_staff_can(p, r, ROLE_AGENT) || request_is_author(p, r, token);
+}
+
+bool request_reindex(store *s, int64_t id)
+{
+	arena *a = arena_new();
+	struct request r;
+	bool ok = true;
+	if (request_load(s, a, id, &r)) {
+		struct category c;
+		const char *cname = category_get(s, a, r.category_id, &c) ? c.name[lang_index3(r.lang)] : "";
+		struct search_doc d = {.type = "request", .id = r.id, .dept_id = r.dept_id, .visibility = SEARCH_STAFF,
+				       .lang = r.lang, .title = arena_printf(a, "%s — %s", r.ref, cname),
+				       .body = r.description, .url = arena_printf(a, "/staff/requests/%lld", (long long)r.id),
+				       .at = r.created_at};
+		ok = search_put(s, &d);
+	}
+	arena_free(a);
+	return ok;
 }

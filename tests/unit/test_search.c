@@ -1,0 +1,164 @@
+/* Search: Arabic-aware, accent-folded, ranked full-text search on a real SQLite
+ * database with the text engine as FTS5 tokenizer; the relevance set lives in
+ * tests/search/ (docs.tsv, queries.tsv). */
+#include "tap.h"
+#include "app/app.h"
+#include "features/search/search.h"
+#include "store/migrate.h"
+#include "core/util.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Opens tests/search/NAME from the repository root or from the build tree. */
+static FILE *open_data(const char *name)
+{
+	static const char *const dirs[] = {"tests/search", "../tests/search", "../../tests/search"};
+	for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
+		char path[256];
+		snprintf(path, sizeof path, "%s/%s", dirs[i], name);
+		FILE *f = fopen(path, "r");
+		if (f)
+			return f;
+	}
+	return NULL;
+}
+
+/* Splits line in place on tabs into at most n fields; returns the count. */
+static int fields(char *line, char **out, int n)
+{
+	line[strcspn(line, "\r\n")] = 0;
+	int k = 0;
+	for (char *p = line; p && k < n;) {
+		out[k++] = p;
+		p = strchr(p, '\t');
+		if (p)
+			*p++ = 0;
+	}
+	return k;
+}
+
+static bool in_top(const struct search_hit *h, int n, int64_t id)
+{
+	for (int i = 0; i < n; i++)
+		if (h[i].id == id)
+			return true;
+	return false;
+}
+
+int main(void)
+{
+	char dir[] = "/tmp/majlis-search-XXXXXX";
+	if (!mkdtemp(dir))
+		return 1;
+	char path[256];
+	snprintf(path, sizeof path, "%s/t.db", dir);
+	app_store_setup();
+	char *err = NULL, msg[512];
+	int applied;
+	store *s = store_open(path, &err);
+	ok(s && migrate_apply(s, app_schemas, &applied, msg, sizeof msg), "schema with the FTS5 index applied");
+	arena *a = arena_new();
+	int64_t now = now_s();
+
+	FILE *f = open_data("docs.tsv");
+	ok(f != NULL, "relevance corpus found");
+	char line[4096];
+	int ndocs = 0;
+	store_begin(s);
+	while (f && fgets(line, sizeof line, f)) {
+		char *c[4];
+		if (line[0] == '#' || fields(line, c, 4) != 4)
+			continue;
+		struct search_doc d = {.type = "post", .id = atoll(c[0]), .lang = c[1], .title = c[2], .body = c[3],
+				       .url = arena_printf(a, "/posts/%s", c[0]), .at = now - 100};
+		ndocs += search_put(s, &d);
+	}
+	store_commit(s);
+	if (f)
+		fclose(f);
+	ok(ndocs >= 10, "corpus indexed (%d documents)", ndocs);
+
+	f = open_data("queries.tsv");
+	int nq = 0, good = 0;
+	while (f && fgets(line, sizeof line, f)) {
+		char *c[2];
+		if (line[0] == '#' || fields(line, c, 2) != 2)
+			continue;
+		struct search_query q = {.q = c[0], .limit = 5};
+		struct search_hit *h;
+		int total;
+		int n = search_run(s, a, NULL, &q, &h, &total);
+		bool all = n > 0;
+		char want[256];
+		snprintf(want, sizeof want, "%s", c[1]);
+		for (char *t = strtok(want, ","); t; t = strtok(NULL, ","))
+			all &= in_top(h, n, atoll(t));
+		nq++;
+		good += all;
+		if (!ok(all, "\"%s\" finds %s in the top 5", c[0], c[1])) {
+			for (int i = 0; i < n; i++)
+				diag("  got #%lld %s (%.2f)", (long long)h[i].id, h[i].title, h[i].score);
+		}
+	}
+	if (f)
+		fclose(f);
+	ok(nq >= 10, "%d relevance queries run, %d passed", nq, good);
+
+	/* snippets are escaped and marked */
+	struct search_doc evil = {.type = "post", .id = 99, .lang = "en", .title = "Tricky <b>title</b>",
+				  .body = "water <script>alert(1)</script> water", .url = "/posts/99", .at = now - 10};
+	ok(search_put(s, &evil), "document with markup indexed");
+	struct search_query q = {.q = "water", .limit = 5};
+	struct search_hit *h;
+	int total, n = search_run(s, a, NULL, &q, &h, &total);
+	bool found = false;
+	for (int i = 0; i < n; i++)
+		if (h[i].id == 99) {
+			found = true;
+			ok(strstr(h[i].snippet_html, "<mark>") && !strstr(h[i].snippet_html, "<script"),
+			   "snippet escaped with <mark> (%s)", h[i].snippet_html);
+		}
+	ok(found, "markup document found");
+
+	/* visibility */
+	struct search_doc staff = {.type = "request", .id = 7, .dept_id = 2, .visibility = SEARCH_STAFF, .lang = "fr",
+				   .title = "Fuite rue des Orangers", .body = "Fuite d'eau importante", .url = "/staff/requests/7",
+				   .at = now - 10};
+	ok(search_put(s, &staff), "staff document indexed");
+	q = (struct search_query){.q = "fuite", .limit = 5};
+	n = search_run(s, a, NULL, &q, &h, &total);
+	is_int(n, 0, "anonymous readers do not find staff documents");
+	struct grant g_water = {ROLE_AGENT, 2}, g_roads = {ROLE_AGENT, 1};
+	struct principal agent = {.user_id = 5, .grants = &g_water, .ngrants = 1};
+	n = search_run(s, a, &agent, &q, &h, &total);
+	is_int(n, 1, "the department's agent finds it");
+	agent.grants = &g_roads;
+	is_int(search_run(s, a, &agent, &q, &h, &total), 0, "another department's agent does not");
+
+	struct search_doc later = {.type = "post", .id = 100, .lang = "en", .title = "Scheduled announcement",
+				   .body = "zebra crossing", .url = "/posts/100", .at = now + 3600};
+	search_put(s, &later);
+	q = (struct search_query){.q = "zebra", .limit = 5};
+	is_int(search_run(s, a, NULL, &q, &h, &total), 0, "a scheduled post is not found before its time");
+	ok(search_remove(s, "post", 99), "remove");
+	q = (struct search_query){.q = "tricky", .limit = 5};
+	is_int(search_run(s, a, NULL, &q, &h, &total), 0, "removed document gone");
+	static const char *const odd[] = {"\"", "AND OR NOT", "*", "(((", "the of and", "title:x", "NEAR(a b)", "-", "^a"};
+	bool fine = true;
+	for (size_t i = 0; i < sizeof odd / sizeof odd[0]; i++) {
+		q = (struct search_query){.q = odd[i], .limit = 5};
+		fine &= search_run(s, a, NULL, &q, &h, &total) >= 0;
+	}
+	ok(fine, "operator-like and stop-word-only queries never error");
+
+	arena_free(a);
+	store_close(s);
+	free(err);
+	char cmd[300];
+	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+	if (system(cmd) != 0)
+		diag("cannot remove %s", dir);
+	return done_testing();
+}
