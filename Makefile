@@ -3,8 +3,8 @@
 # so that a new file in a feature folder needs no edit here.
 
 PKGS    := libmicrohttpd sqlite3 jansson libsodium libcurl libcmark libutf8proc zlib libcrypto
-# libstemmer and liblinear ship no .pc file: linked by name.
-EXTRA_LIBS := -lstemmer -llinear -lm -lpthread
+# libstemmer, liblinear and libcsv ship no .pc file: linked by name.
+EXTRA_LIBS := -lstemmer -llinear -lcsv -lm -lpthread
 
 ifeq ($(SAN),1)
   ifeq ($(origin CC),default)
@@ -29,7 +29,7 @@ LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/embedded.o
 MAIN_OBJ := $(BUILD)/src/main.o
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
-EMBED    := $(sort $(wildcard static/*.css static/*.js static/*.svg i18n/*.txt))
+EMBED    := $(sort $(wildcard static/*.css static/*.js static/*.svg i18n/*.txt models/*.model))
 
 .PHONY: all clean tests
 all: $(BUILD)/majlis $(UNIT_BIN)

@@ -6,7 +6,7 @@ set -euo pipefail
 
 build_pkgs=(build-essential pkg-config libmicrohttpd-dev libsqlite3-dev libjansson-dev
   libsodium-dev libssl-dev libcurl4-openssl-dev libcmark-dev libstemmer-dev
-  libutf8proc-dev liblinear-dev zlib1g-dev sqlite3)
+  libutf8proc-dev liblinear-dev zlib1g-dev sqlite3 libcsv-dev)
 test_pkgs=(clang libclang-rt-14-dev python3 python3-feedparser python3-icalendar python3-aiosmtpd
   chromium wrk curl)
 

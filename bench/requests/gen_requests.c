@@ -24,14 +24,17 @@
  *   status       closed 66 %, solved 4 % (70 % not open); new 8 %, open 12 %,
  *                pending 6 %, on_hold 4 % (30 % open)
  *   priority     low 10 %, normal 70 %, high 15 %, urgent 5 %
- *   created_at   closed/solved: uniform over the last 3 years; open: three
+ *   created_at   closed: uniform over the last 3 years; solved: solved within
+ *                the last 6 days (older would have been auto-closed); open: three
  *                quarters recent enough to be within target, a quarter older
  *                (up to 60 days: the backlog)
  *   due time     open, not pending: created + target (normal/high 5 days of
  *                business time ≈ 7 calendar days, urgent 1 day, low 10 days) ±
  *                jitter — so due times spread from weeks ago to ~12 days ahead, and
  *                the ones in the past (about a quarter of the open requests,
- *                a fifth of the non-pending ones) are overdue = 1;
+ *                a fifth of the non-pending ones) are overdue = 1, as are new
+ *                requests whose first-response target (a fifth of the budget)
+ *                has passed — the breach scan has nothing left to do;
  *                pending: clocks paused, no due time (due_sort = max, listed last)
  *   assignee     60 % of open requests assigned to one of 8 agents per department
  *   channel      web 60 %, api 20 %, open311 15 %, email 5 %
@@ -203,14 +206,19 @@ int main(int argc, char **argv)
 			const char *prio = pr < 10 ? "low" : pr < 80 ? "normal" : pr < 95 ? "high" : "urgent";
 			int64_t budget = pr < 10 ? 10 * 86400 : pr < 95 ? 7 * 86400 : 86400;
 			/* open: three quarters still within their target, a quarter older (up to 60 days) */
-			int64_t age = !open ? (int64_t)(unit() * 3 * 365 * 86400)
+			bool solved_st = sr >= 66 && sr < 70;
+			int64_t age = solved_st ? (int64_t)((2 + unit() * 12) * 86400)
+				    : !open ? (int64_t)(unit() * 3 * 365 * 86400)
 				    : pick(4) ? (int64_t)(unit() * 0.75 * (double)budget)
 				    : budget + (int64_t)(unit() * (double)(60 * 86400 - budget));
 			int64_t created = now - age;
 			int64_t due = INT64_MAX;
 			bool overdue = false;
+			bool new_st = sr >= 70 && sr < 78; /* no first response yet */
+			int64_t res_due = created + budget + (int64_t)((unit() - 0.5) * budget * 0.4);
 			if (open && strcmp(status, "pending")) {
-				due = created + budget + (int64_t)((unit() - 0.5) * budget * 0.4);
+				/* as sla_refresh: the earliest running clock; overdue when any has breached */
+				due = new_st && created + budget / 5 < res_due ? created + budget / 5 : res_due;
 				overdue = due < now;
 			}
 			unsigned ch = pick(100);
@@ -229,8 +237,15 @@ int main(int argc, char **argv)
 			bool anon = pick(100) < 40;
 			snprintf(email, sizeof email, "citizen%u@example.org", pick(200000));
 			int64_t assignee = open && pick(100) < 60 ? 1000 + c->dept_id * 10 + pick(8) : 0;
-			int64_t first = sr < 78 && sr >= 70 ? 0 : created + (int64_t)(unit() * 2 * 86400);
-			int64_t solved = !open ? created + (int64_t)(unit() * 10 * 86400) : 0;
+			int64_t first = new_st ? 0 : created + (int64_t)(unit() * 2 * 86400);
+			/* solved ones were solved in the last 7 days: older ones the worker's
+			 * auto-close (REQ_AUTO_CLOSE_DAYS) would have closed already */
+			int64_t solved = solved_st ? now - (int64_t)(unit() * 6 * 86400)
+				       : !open ? created + (int64_t)(unit() * 10 * 86400) : 0;
+			if (solved_st && solved < created)
+				solved = created + 3600;
+			if (solved && first > solved)
+				first = solved;
 			int64_t closed = !strcmp(status, "closed") ? solved + 7 * 86400 : 0;
 			int64_t updated = closed ? closed : solved ? solved : first ? first : created;
 			if (updated > now)
@@ -315,8 +330,8 @@ int main(int argc, char **argv)
 					if (running)
 						store_bind_int(st, 5, created);
 					if (running)
-						store_bind_int(st, 6, t ? due : created + tb);
-					store_bind_int(st, 7, running && (t ? due : created + tb) < now);
+						store_bind_int(st, 6, t ? res_due : created + tb);
+					store_bind_int(st, 7, running && (t ? res_due : created + tb) < now);
 					if (store_step(st) != STORE_DONE)
 						return 1;
 					store_done(st);

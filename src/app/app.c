@@ -13,6 +13,7 @@
 #include "features/polls/polls.h"
 #include "features/surveys/surveys.h"
 #include "features/search/search.h"
+#include "features/insight/insight.h"
 #include "http/csrf.h"
 #include "jobs/jobs.h"
 #include "jobs/mail.h"
@@ -35,6 +36,7 @@ const struct feature_schema app_schemas[] = {
 	{"polls", polls_migrations},
 	{"surveys", surveys_migrations},
 	{"search", search_migrations},
+	{"insight", insight_migrations},
 	{NULL, NULL},
 };
 
@@ -132,6 +134,9 @@ bool app_start(const struct config *cfg, store *s, char *err, size_t errn)
 	proposals_init();
 	polls_init();
 	surveys_init();
+	insight_init(cfg);
+	if (insight_rescore_enqueue(s) < 0)
+		log_warn("insight: could not queue the re-scoring jobs");
 	app_register_routes();
 	(void)cfg;
 	return true;
@@ -140,4 +145,5 @@ bool app_start(const struct config *cfg, store *s, char *err, size_t errn)
 void app_stop(void)
 {
 	i18n_shutdown();
+	insight_shutdown();
 }

@@ -38,13 +38,17 @@ static const char *const az_words[] = {
 
 /* Frequent French/English words that are not in the stop lists. */
 static const char *const fr_words[] = {
-	"aujourd'hui", "avait", "beaucoup", "bien", "bonjour", "bonne", "encore", "faut", "jamais",
-	"merci", "moins", "non", "oui", "peu", "plus", "pourquoi", "quand", "rien", "sont", "tres",
-	"trop", "vraiment",
+	"attente", "aujourd'hui", "avait", "beaucoup", "bien", "bonjour", "bonne", "coupure", "depuis",
+	"dossier", "eau", "encore", "facture", "faut", "gens", "honte", "jamais", "mairie", "mauvais",
+	"merci", "moins", "non", "nul", "nulle", "oui", "papiers", "peu", "pire", "plus", "pourquoi",
+	"probleme", "quand", "quartier", "rendez-vous", "rien", "route", "sont", "svp", "toujours",
+	"travaux", "tres", "trop", "ville", "vous", "vraiment",
 };
 static const char *const en_words[] = {
-	"can't", "day", "don't", "good", "great", "just", "know", "like", "love", "new", "not", "now",
-	"people", "really", "thanks", "think", "time", "today", "tomorrow", "want", "well",
+	"always", "bad", "bill", "can't", "city", "day", "don't", "good", "great", "help", "hours",
+	"just", "know", "like", "love", "new", "not", "nothing", "now", "office", "people", "please",
+	"problem", "really", "road", "since", "still", "street", "thanks", "think", "time", "today",
+	"tomorrow", "waiting", "want", "water", "well", "why", "worst",
 };
 
 static bool in(const char *const *list, size_t n, const char *w, size_t len)

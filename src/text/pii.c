@@ -351,7 +351,8 @@ static void find_all(const char *s, size_t n, struct found *f)
 		find_ibans(f, &w);
 		find_cin_ma(f, &w);
 		find_numbers(f, &w);
-		qsort(f->m, f->n, sizeof *f->m, cmp_match);
+		if (f->n > 1)
+			qsort(f->m, f->n, sizeof *f->m, cmp_match);
 	}
 	free(w.v);
 	free(w.off);

@@ -88,8 +88,6 @@ def main():
             ok(True, "the database refuses a duplicate ballot (UNIQUE)")
 
         # bad choices, on a fresh citizen
-        srv.run_cli("user", "add", "--email", "v2@example.org", "--name", "Voter Two", check=False)
-        c2 = srv.client()
         other = create(ed, question="Other poll")
         for body, code, name in [({"options": [yes, no]}, "too_many", "two choices on a single-choice poll"),
                                  ({"options": [999999]}, "unknown_option", "an unknown option id"),

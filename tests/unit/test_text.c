@@ -2,6 +2,7 @@
  * words, stems, language id, PII masking, near-duplicates, sentiment. */
 #include <math.h>
 #include <stdlib.h>
+#include <fcntl.h>
 #include <unistd.h>
 #include <string.h>
 #include "core/arena.h"
@@ -326,6 +327,78 @@ static void test_sentiment(void)
 	sent_model_free(m);
 }
 
+/* Runs text_main(argv) with input on stdin; returns its output (arena) or NULL. */
+static char *run_cli(int argc, char **argv, const char *input, size_t inlen, int *rc)
+{
+	char in[] = "/tmp/majlis-test-in-XXXXXX", out[] = "/tmp/majlis-test-out-XXXXXX";
+	int fi = mkstemp(in), fo = mkstemp(out);
+	char *r = NULL;
+	if (fi < 0 || fo < 0 || write(fi, input, inlen) != (ssize_t)inlen)
+		goto done;
+	close(fi);
+	fi = -1;
+	if (!freopen(in, "r", stdin))
+		goto done;
+	fflush(stdout);
+	int saved = dup(1);
+	dup2(fo, 1);
+	*rc = text_main(argc, argv);
+	fflush(stdout);
+	dup2(saved, 1);
+	close(saved);
+	FILE *f = fopen(out, "r");
+	if (f) {
+		char buf[65536];
+		size_t n = fread(buf, 1, sizeof buf - 1, f);
+		buf[n] = 0;
+		r = arena_strdup(A, buf);
+		fclose(f);
+	}
+done:
+	if (fi >= 0)
+		close(fi);
+	if (fo >= 0)
+		close(fo);
+	unlink(in);
+	unlink(out);
+	return r;
+}
+
+static int count_lines(const char *s)
+{
+	int n = 0;
+	for (; s && *s; s++)
+		n += *s == '\n';
+	return n;
+}
+
+static void test_cli(void)
+{
+	static const char input[] = "شكرا جزيلا، خدمة ممتازة\n\n\xff\xfe\xc3\nbravo 3lik ya m3alem\r\nservice nul\n";
+	int rc = -1;
+	char *o = run_cli(2, (char *[]){"text", "lang", NULL}, input, sizeof input - 1, &rc);
+	is_str(o, "ar\nund\nund\nar-Latn\nfr\n", "cli lang: one line per input line, in order");
+	o = run_cli(3, (char *[]){"text", "normalize", "--lang", "ar", NULL}, input, sizeof input - 1, &rc);
+	ok(o && count_lines(o) == 5, "cli normalize: same line count");
+	o = run_cli(2, (char *[]){"text", "pii", NULL}, "call 0612345678\n", 16, &rc);
+	is_str(o, "call [phone]\n", "cli pii");
+	char err[256];
+	sent_model *m = sent_model_default(err, sizeof err, NULL, 0);
+	if (!m) {
+		diag("no default model: cli sentiment checks skipped");
+		return;
+	}
+	sent_model_free(m);
+	o = run_cli(2, (char *[]){"text", "sentiment", NULL}, input, sizeof input - 1, &rc);
+	ok(rc == 0 && o && count_lines(o) == 5, "cli sentiment: 5 lines for 5 inputs (empty, invalid included)");
+	ok(o && !strncmp(o, "pos\t", 4), "cli sentiment: first line positive");
+	ok(o && strstr(o, "\nneu\t0.3333\n"), "cli sentiment: empty line neutral at chance");
+	o = run_cli(4, (char *[]){"text", "sentiment", "--labels", "pos,neg", NULL}, input, sizeof input - 1, &rc);
+	ok(rc == 0 && o && count_lines(o) == 5 && !strstr(o, "neu"), "cli sentiment --labels pos,neg never says neu");
+	o = run_cli(4, (char *[]){"text", "sentiment", "--labels", "pos,bogus", NULL}, input, sizeof input - 1, &rc);
+	ok(rc != 0, "cli sentiment: unknown label is an error");
+}
+
 int main(void)
 {
 	A = arena_new();
@@ -336,6 +409,7 @@ int main(void)
 	test_simhash();
 	test_lexicon();
 	test_sentiment();
+	test_cli();
 	ok(text_main(1, (char *[]){"text", NULL}) == 2, "cli: usage error without a command");
 	arena_free(A);
 	return done_testing();

@@ -57,6 +57,7 @@ struct comment_target_info {
 	int64_t dept_id;       /* staff of this department comment as "official"; 0 = none */
 	const char *title;     /* arena-owned */
 	const char *path;      /* its page on this site, e.g. "/consultations/3"; arena-owned */
+	bool quiet;            /* when closed and without comments, comments_section renders nothing */
 };
 
 struct comment_target {
@@ -149,7 +150,7 @@ bool comment_vote(store *s, arena *a, const struct principal *who, const char *i
  * comment form (or why one cannot comment), the sort links, one page of
  * top-level comments (query parameters csort= and cafter=) each with up to
  * COMMENT_THREAD_SHOWN replies and a "more replies" link, and the pager.
- * Renders nothing when the target takes no comments and has none. */
+ * Renders nothing when the target is closed, quiet and has no comments. */
 void comments_section(struct req *r, store *s, const char *type, int64_t target_id);
 
 #endif

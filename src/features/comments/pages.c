@@ -190,7 +190,7 @@ void comments_section(struct req *r, store *s, const char *type, int64_t target_
 		cursor = NULL;
 		n = comment_list(s, r->a, type, target_id, sort, NULL, COMMENT_PAGE, v.viewer, &items);
 	}
-	if (n <= 0 && !t.open && !(cursor && *cursor))
+	if (n <= 0 && !t.open && t.quiet && !(cursor && *cursor))
 		return;
 	int64_t total = comment_count(s, type, target_id);
 	h_printf(&r->out, "<section class=\"comments\" id=\"comments\"><h2>%s (", TR(r, "comments.title"));

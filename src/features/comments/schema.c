@@ -25,5 +25,12 @@ const struct migration comments_migrations[] = {
 	 " comment_id INTEGER NOT NULL REFERENCES comments(id) ON DELETE CASCADE, user_id INTEGER NOT NULL,"
 	 " value INTEGER NOT NULL CHECK (value IN (-1, 1)), at INTEGER NOT NULL,"
 	 " PRIMARY KEY (comment_id, user_id));"},
+	/* Visible (not hidden, not deleted) comments per target, kept in the
+	 * transactions that change them, so that a page never counts 100,000 rows. */
+	{2,
+	 "CREATE TABLE comment_counts (target_type TEXT NOT NULL, target_id INTEGER NOT NULL, n INTEGER NOT NULL,"
+	 " PRIMARY KEY (target_type, target_id));"
+	 "INSERT INTO comment_counts(target_type, target_id, n) SELECT target_type, target_id, count(*) FROM comments"
+	 " WHERE hidden = 0 AND deleted = 0 GROUP BY target_type, target_id;"},
 	{0, NULL},
 };

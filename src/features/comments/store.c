@@ -338,11 +338,12 @@ void comment_my_vote(store *s, int64_t user_id, struct comment *c)
 
 int64_t comment_count(store *s, const char *type, int64_t target_id)
 {
-	return store_scalar(s, 0, "SELECT count(*) FROM comments WHERE target_type = ? AND target_id = ? AND hidden = 0"
-				  " AND deleted = 0", "ti", type, target_id);
+	return store_scalar(s, 0, "SELECT n FROM comment_counts WHERE target_type = ? AND target_id = ?", "ti", type, target_id);
 }
 
 /* ---- writing ---- */
+
+static bool count_add(store *s, const char *type, int64_t target_id, int64_t delta);
 
 static void fail(struct comment_result *res, int status, const char *key, const char *field)
 {
@@ -501,7 +502,7 @@ bool comment_create(store *s, arena *a, const struct principal *who, const char 
 		" body_html, norm_hash, official, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
 		"tiiiiittttii", type, target_id, parent_id, root, (int64_t)depth, who->user_id,
 		who->name ? who->name : "", body, html, hash, (int64_t)official, now);
-	bool ok = id > 0;
+	bool ok = id > 0 && count_add(s, type, target_id, 1);
 	if (ok && parent_id)
 		ok = store_run(s, "UPDATE comments SET reply_count = reply_count + 1 WHERE id = ?", "i", parent_id) == 1 &&
 		     store_run(s, "UPDATE comments SET thread_count = thread_count + 1 WHERE id = ?", "i", root) == 1;
@@ -515,6 +516,13 @@ bool comment_create(store *s, arena *a, const struct principal *who, const char 
 	comment_get(s, a, id, out);
 	res->status = 201;
 	return true;
+}
+
+/* Moves the visible-comment count of a target by delta (inside a transaction). */
+static bool count_add(store *s, const char *type, int64_t target_id, int64_t delta)
+{
+	return store_run(s, "INSERT INTO comment_counts(target_type, target_id, n) VALUES (?, ?, ?)"
+			    " ON CONFLICT (target_type, target_id) DO UPDATE SET n = n + excluded.n", "tii", type, target_id, delta) == 1;
 }
 
 /* Loads id and checks that who wrote it. */
@@ -580,8 +588,13 @@ bool comment_delete(store *s, arena *a, const struct principal *who, int64_t id,
 	struct comment c;
 	if (!own(s, a, who, id, &c, res))
 		return false;
-	if (store_run(s, "UPDATE comments SET deleted = 1, body = '', body_html = '', norm_hash = '' WHERE id = ?",
-		      "i", id) != 1) {
+	if (!store_begin(s)) {
+		fail(res, 503, "error.unavailable", NULL);
+		return false;
+	}
+	if (store_run(s, "UPDATE comments SET deleted = 1, body = '', body_html = '', norm_hash = '' WHERE id = ? AND deleted = 0",
+		      "i", id) != 1 || (!c.hidden && !count_add(s, c.target_type, c.target_id, -1)) || !store_commit(s)) {
+		store_rollback(s);
 		fail(res, 503, "error.unavailable", NULL);
 		return false;
 	}
@@ -664,9 +677,18 @@ static bool mod_describe(store *s, arena *a, int64_t id, int64_t *author_id, int
 	return true;
 }
 
+/* Called inside the moderation feature's transaction. */
 static bool mod_set_hidden(store *s, int64_t id, bool hidden)
 {
-	return store_run(s, "UPDATE comments SET hidden = ? WHERE id = ?", "ii", (int64_t)hidden, id) == 1;
+	arena *a = arena_new();
+	struct comment c;
+	bool ok = comment_get(s, a, id, &c);
+	if (ok && c.hidden != hidden) {
+		ok = store_run(s, "UPDATE comments SET hidden = ? WHERE id = ?", "ii", (int64_t)hidden, id) == 1 &&
+		     (c.deleted || count_add(s, c.target_type, c.target_id, hidden ? -1 : 1));
+	}
+	arena_free(a);
+	return ok;
 }
 
 static const struct mod_target comment_mod_target = {"comment", mod_describe, mod_set_hidden};

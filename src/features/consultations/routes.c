@@ -1,10 +1,9 @@
-/* consultations: routes and start-up wiring. */
-#include "features/consultations/consultations.h"
+/* consultations: routes. (Start-up wiring, consultations_init, is in pages.c
+ * beside the comment target it registers.) */
+#include "features/consultations/internal.h"
 
 void consultations_routes(void)
 {
-}
-
-void consultations_init(void)
-{
+	consultations_pages_routes();
+	consultations_api_routes();
 }

@@ -112,10 +112,11 @@ bool media_name_valid(const char *name)
 		if (!((name[i] >= '0' && name[i] <= '9') || (name[i] >= 'a' && name[i] <= 'f')))
 			return false;
 	const char *ext = name + 65;
-	return !strcmp(ext, "png") || !strcmp(ext, "jpg") || !strcmp(ext, "gif") || !strcmp(ext, "webp");
+	return !strcmp(ext, "png") || !strcmp(ext, "jpg") || !strcmp(ext, "gif") || !strcmp(ext, "webp") || !strcmp(ext, "pdf");
 }
 
-bool media_store(const struct config *cfg, const void *data, size_t len, char name[80], const char **err_key)
+static bool store_file(const struct config *cfg, const void *data, size_t len, char name[80], const char **err_key,
+		       bool pdf_ok)
 {
 	if (len > MEDIA_MAX_BYTES) {
 		*err_key = "media.too_large";
@@ -123,8 +124,13 @@ bool media_store(const struct config *cfg, const void *data, size_t len, char na
 	}
 	uint32_t w, h;
 	const char *ext = sniff(data, len, &w, &h);
+	if (!ext && pdf_ok && len >= 5 && !memcmp(data, "%PDF-", 5))
+		ext = "pdf", w = h = 1;
 	if (!ext) {
-		*err_key = "media.not_image";
+		if (pdf_ok)
+			*err_key = "media.not_document";
+		else
+			*err_key = "media.not_image";
 		return false;
 	}
 	if (!side_ok(w, h)) {
@@ -163,6 +169,16 @@ bool media_store(const struct config *cfg, const void *data, size_t len, char na
 	return true;
 }
 
+bool media_store(const struct config *cfg, const void *data, size_t len, char name[80], const char **err_key)
+{
+	return store_file(cfg, data, len, name, err_key, false);
+}
+
+bool media_store_document(const struct config *cfg, const void *data, size_t len, char name[80], const char **err_key)
+{
+	return store_file(cfg, data, len, name, err_key, true);
+}
+
 static void media_get(struct req *r)
 {
 	const char *name = r->params[0];
@@ -182,7 +198,7 @@ static void media_get(struct req *r)
 	fclose(f);
 	const char *ext = name + 65;
 	const char *ctype = !strcmp(ext, "png") ? "image/png" : !strcmp(ext, "jpg") ? "image/jpeg"
-			  : !strcmp(ext, "gif") ? "image/gif" : "image/webp";
+			  : !strcmp(ext, "gif") ? "image/gif" : !strcmp(ext, "pdf") ? "application/pdf" : "image/webp";
 	if (!buf || n > MEDIA_MAX_BYTES) {
 		free(buf);
 		resp_error(r, 500, "error.internal");

@@ -18,7 +18,10 @@ const char *media_sniff(const unsigned char *data, size_t len);
  * into name. false with *err_key (catalog key) when refused or unwritable:
  * media.too_large, media.not_image, media.too_many_pixels, error.unavailable. */
 bool media_store(const struct config *cfg, const void *data, size_t len, char name[80], const char **err_key);
-/* True when name has the exact shape media_store produces. */
+/* The same for an attached document: a PDF (by its "%PDF-" signature) or an
+ * image; refused with media.not_document otherwise. */
+bool media_store_document(const struct config *cfg, const void *data, size_t len, char name[80], const char **err_key);
+/* True when name has the exact shape media_store or media_store_document produces. */
 bool media_name_valid(const char *name);
 /* Registers GET /media/:name. */
 void media_routes(void);

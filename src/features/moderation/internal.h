@@ -44,5 +44,6 @@ const char *mod_type_label(struct req *r, const char *type);
 void moderation_pages_routes(void);
 void moderation_flag_routes(void);
 void moderation_api_routes(void);
+void moderation_feed_routes(void);
 
 #endif

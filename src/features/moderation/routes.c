@@ -119,4 +119,5 @@ void moderation_routes(void)
 	moderation_pages_routes();
 	moderation_flag_routes();
 	moderation_api_routes();
+	moderation_feed_routes();
 }

@@ -41,6 +41,7 @@ static json_t *post_json(struct req *r, store *s, const struct post *p, bool ful
 		"tags", tags, "status", post_status_name(p->status),
 		"publish_at", iso(p->publish_at), "created_at", iso(p->created_at), "updated_at", iso(p->updated_at));
 	json_object_set_new(o, "cover_url", p->cover ? json_string(arena_printf(r->a, "%s/media/%s", r->cfg->base_url, p->cover)) : json_null());
+	json_object_set_new(o, "comments_enabled", json_boolean(p->comments_enabled));
 	json_object_set_new(o, "scheduled", json_boolean(p->status == POST_PUBLISHED && p->publish_at > now_s()));
 	if (full) {
 		json_object_set_new(o, "body", json_string(p->body));
@@ -146,6 +147,14 @@ static bool read_body(struct req *r, struct post_input *in, const char **status)
 		else if (!strcmp(key, "department")) slot = &in->dept;
 		else if (!strcmp(key, "publish_at")) slot = &in->publish_at;
 		else if (!strcmp(key, "status")) slot = status;
+		if (!strcmp(key, "comments_enabled")) {
+			if (!json_is_boolean(v)) {
+				ok = false;
+				break;
+			}
+			in->comments_enabled = json_is_true(v) ? "1" : "0";
+			continue;
+		}
 		if (!strcmp(key, "tags")) {
 			if (!json_is_array(v)) {
 				ok = false;

@@ -146,6 +146,8 @@ static void edit_form(struct req *r, store *s, int status, const struct post *p,
 	if (p->cover)
 		h_printf(&r->out, "<input type=\"hidden\" name=\"cover_keep\" value=\"%s\"><p><img class=\"cover\" src=\"/media/%s\" alt=\"\" width=\"160\"></p>",
 			 p->cover, p->cover);
+	h_printf(&r->out, "<div class=\"field\"><label><input type=\"checkbox\" name=\"comments_enabled\" value=\"1\"%s> %s</label></div>",
+		 p->comments_enabled ? " checked" : "", TR(r, "comments.enable_on_post"));
 	f_input(r, e, "cover", "post.cover", "file", NULL, "accept=\"image/png,image/jpeg,image/webp,image/gif\"");
 	h_printf(&r->out, "<div class=\"actions\"><button name=\"action\" value=\"save\">%s</button>"
 			  "<button name=\"action\" value=\"preview\" class=\"secondary\">%s</button>"
@@ -214,6 +216,7 @@ static void save_post(struct req *r, int64_t id)
 		.title = kv_get(&r->form, "title"), .kind = kv_get(&r->form, "kind"), .lang = kv_get(&r->form, "lang"),
 		.summary = kv_get(&r->form, "summary"), .body = kv_get(&r->form, "body"), .tags = kv_get(&r->form, "tags"),
 		.dept = kv_get(&r->form, "dept"), .publish_at = kv_get(&r->form, "publish_at"),
+		.comments_enabled = kv_get(&r->form, "comments_enabled") ? "1" : "0",
 	};
 	if (!in.summary)
 		in.summary = "";

@@ -124,6 +124,8 @@ bool post_apply_input(store *s, arena *a, const struct post_input *in, struct po
 		else
 			p->publish_at = (int64_t)t;
 	}
+	if (in->comments_enabled)
+		p->comments_enabled = !strcmp(in->comments_enabled, "1");
 	if (in->cover)
 		p->cover = *in->cover ? in->cover : NULL;
 	if (e->n)

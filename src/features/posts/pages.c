@@ -2,6 +2,7 @@
  * (http page cache) until the next write or the next scheduled publication. */
 #include "features/posts/posts.h"
 #include "features/accounts/accounts.h"
+#include "features/comments/comments.h"
 #include "core/util.h"
 #include "http/urlenc.h"
 #include <string.h>
@@ -265,6 +266,7 @@ static void show(struct req *r)
 	if (staff_view)
 		h_printf(&r->out, "<p class=\"actions\"><a class=\"button\" href=\"/staff/posts/%lld/edit\">%s</a></p>",
 			 (long long)p.id, TR(r, "form.edit"));
+	comments_section(r, s, "post", p.id);
 	page_end(r);
 	if (post_visible(&p, now))
 		resp_cacheable(r, cache_ttl(s, now));
@@ -282,8 +284,28 @@ void posts_pages_routes(void)
 		route_add(&routes[i]);
 }
 
+/* Posts as a comment target: open when the editor enabled comments and the
+ * post is visible. */
+static bool comment_target(store *s, arena *a, int64_t id, const struct principal *who, struct comment_target_info *out)
+{
+	struct post p;
+	if (!post_load(s, a, id, &p))
+		return false;
+	bool visible = post_visible(&p, now_s());
+	out->visible = visible || principal_can(who, ROLE_EDITOR, p.dept_id);
+	out->open = visible && p.comments_enabled && p.status == POST_PUBLISHED;
+	out->closed_key = "comments.disabled";
+	out->quiet = true;
+	out->dept_id = p.dept_id;
+	out->title = p.title;
+	out->path = post_path(a, &p);
+	return true;
+}
+
 void posts_routes(void)
 {
+	static const struct comment_target target = {"post", comment_target};
+	comments_register_target(&target);
 	posts_pages_routes();
 	posts_editor_routes();
 	posts_api_routes();

@@ -30,6 +30,7 @@ struct post {
 	enum post_status status;
 	int64_t publish_at;            /* 0 when never published */
 	int64_t created_at, updated_at;
+	bool comments_enabled;         /* citizens may comment (comments feature) */
 	const char **tags;             /* ntags strings */
 	int ntags;
 };
@@ -38,6 +39,7 @@ struct post {
 struct post_input {
 	const char *kind, *lang, *title, *summary, *body, *tags, *dept, *publish_at;
 	const char *cover;             /* media name already stored, or NULL */
+	const char *comments_enabled;  /* "1"/"0", or NULL */
 };
 
 struct post_filter {

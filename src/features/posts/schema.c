@@ -24,5 +24,7 @@ const struct migration posts_migrations[] = {
 	 "ALTER TABLE posts ADD COLUMN tags TEXT NOT NULL DEFAULT '';"
 	 "UPDATE posts SET tags = coalesce((SELECT group_concat(tag, ',') FROM"
 	 " (SELECT tag FROM post_tags WHERE post_id = posts.id ORDER BY tag)), '');"},
+	/* Comments under a post (comments feature), when the editor allows them. */
+	{3, "ALTER TABLE posts ADD COLUMN comments_enabled INTEGER NOT NULL DEFAULT 0;"},
 	{0, NULL},
 };

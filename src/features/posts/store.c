@@ -42,7 +42,7 @@ bool post_visible(const struct post *p, int64_t now)
 	return (p->status == POST_PUBLISHED || p->status == POST_ARCHIVED) && p->publish_at && p->publish_at <= now;
 }
 
-#define COLS "id, dept_id, author_id, kind, lang, title, slug, summary, cover, status, publish_at, created_at, updated_at, tags"
+#define COLS "id, dept_id, author_id, kind, lang, title, slug, summary, cover, status, publish_at, created_at, updated_at, tags, comments_enabled"
 
 static void read_row(store_stmt *st, arena *a, struct post *p)
 {
@@ -60,6 +60,7 @@ static void read_row(store_stmt *st, arena *a, struct post *p)
 	p->publish_at = store_int(st, 10);
 	p->created_at = store_int(st, 11);
 	p->updated_at = store_int(st, 12);
+	p->comments_enabled = store_int(st, 14);
 	p->body = p->body_html = "";
 	/* tags: the comma-joined copy kept on the row for display (post_tags is
 	 * the index for filtering); tags are slugs, so they never hold a comma */
@@ -101,8 +102,8 @@ bool post_load(store *s, arena *a, int64_t id, struct post *p)
 	bool found = store_step(st) == STORE_ROW;
 	if (found) {
 		read_row(st, a, p);
-		p->body = arena_strdup(a, store_text(st, 14));
-		p->body_html = arena_strdup(a, store_text(st, 15));
+		p->body = arena_strdup(a, store_text(st, 15));
+		p->body_html = arena_strdup(a, store_text(st, 16));
 	}
 	store_done(st);
 	return found;
@@ -171,7 +172,7 @@ int64_t post_insert_tx(store *s, struct post *p)
 		p->updated_at = p->created_at;
 	store_stmt *st = store_prepare(s,
 		"INSERT INTO posts(dept_id, author_id, kind, lang, title, slug, summary, body, body_html, cover,"
-		" status, publish_at, created_at, updated_at, tags) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id");
+		" status, publish_at, created_at, updated_at, tags, comments_enabled) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id");
 	if (!st)
 		return -1;
 	arena *a = arena_new();
@@ -192,6 +193,7 @@ int64_t post_insert_tx(store *s, struct post *p)
 	store_bind_int(st, 13, p->created_at);
 	store_bind_int(st, 14, p->updated_at);
 	store_bind_text(st, 15, tags_text(a, p));
+	store_bind_int(st, 16, p->comments_enabled);
 	arena_free(a);
 	p->id = store_step(st) == STORE_ROW ? store_int(st, 0) : -1;
 	while (p->id > 0 && store_step(st) == STORE_ROW)
@@ -220,7 +222,7 @@ bool post_save(store *s, const struct post *p)
 		return false;
 	store_stmt *st = store_prepare(s,
 		"UPDATE posts SET dept_id = ?, kind = ?, lang = ?, title = ?, slug = ?, summary = ?, body = ?,"
-		" body_html = ?, cover = ?, status = ?, publish_at = ?, updated_at = ?, tags = ? WHERE id = ?");
+		" body_html = ?, cover = ?, status = ?, publish_at = ?, updated_at = ?, tags = ?, comments_enabled = ? WHERE id = ?");
 	if (!st)
 		goto fail;
 	store_bind_int(st, 1, p->dept_id);
@@ -239,7 +241,8 @@ bool post_save(store *s, const struct post *p)
 	arena *a = arena_new();
 	store_bind_text(st, 13, tags_text(a, p));
 	arena_free(a);
-	store_bind_int(st, 14, p->id);
+	store_bind_int(st, 14, p->comments_enabled);
+	store_bind_int(st, 15, p->id);
 	int rc = store_step(st);
 	store_done(st);
 	if (rc != STORE_DONE || store_changes(s) != 1 || !save_tags(s, p) || !post_reindex(s, p->id) || !store_commit(s))

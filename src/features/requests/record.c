@@ -4,6 +4,7 @@
 #include "features/accounts/accounts.h"
 #include "http/csrf.h"
 #include "features/search/search.h"
+#include "features/insight/insight.h"
 #include "text/simhash.h"
 #include "core/util.h"
 #include <math.h>
@@ -328,6 +329,11 @@ int64_t request_create(store *s, arena *a, const struct request_input *in, struc
 	if (!request_event_add(s, id, &by, "created", true, NULL, NULL) || !sla_start(s, id, cat.id, prio, now) ||
 	    !request_reindex(s, id) ||
 	    !request_notify(s, a, id, "created", NULL))
+		goto fail;
+	struct insight_msg im = {.source = "request", .source_id = id, .dept_id = cat.dept_id, .category_id = cat.id,
+				 .channel = in->channel ? in->channel : "web", .text = in->description,
+				 .lat = lat, .lon = lon, .has_location = has_loc, .at = now};
+	if (!insight_record(s, &im))
 		goto fail;
 	if (!store_commit(s))
 		goto fail;

@@ -1,0 +1,33 @@
+/* Shared between insight's own files; not for other features. */
+#ifndef MAJLIS_FEATURES_INSIGHT_INTERNAL_H
+#define MAJLIS_FEATURES_INSIGHT_INTERNAL_H
+#include "features/insight/insight.h"
+#include "text/sentiment.h"
+
+#define INSIGHT_MAX_TERMS 64
+
+/* The shared model (loaded on first use; NULL when none can be found). */
+const sent_model *insight_model(void);
+/* Frees it (insight_shutdown). */
+void insight_model_free(void);
+
+/* SQL fragment and binding for the department restriction of a filter:
+ * ",1,4," or NULL for all (arena). */
+const char *insight_dept_list(arena *a, const struct insight_filter *f);
+/* true when the filter can see nothing (depts given and empty). */
+bool insight_filter_empty(const struct insight_filter *f);
+
+/* Scores text[0..n) with the loaded model: *label (model-owned) and *conf;
+ * false when there is no model. Per-thread featurizer. */
+bool insight_score(const char *text, size_t n, const char **label, double *conf);
+
+/* Drill-down rows: the column list (prefix "m." = insight_messages) and the
+ * reader of one row starting at column c. */
+#define INSIGHT_ITEM_COLS "m.id, m.source, m.source_id, coalesce(m.url, ''), m.dept_id, m.category_id, m.channel," \
+	" m.lang, coalesce(m.area, ''), coalesce(m.sentiment, ''), m.confidence, m.model_version, m.excerpt," \
+	" m.has_location, coalesce(m.lat, 0), coalesce(m.lon, 0), m.at"
+void insight_item_read(store_stmt *st, arena *a, struct insight_item *it, int c);
+/* Display form of a term key ("stem" or "stem stem"), arena-owned. */
+const char *insight_display_of(store *s, arena *a, const char *term);
+
+#endif
