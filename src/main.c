@@ -12,6 +12,7 @@
 #include "store/migrate.h"
 #include "store/store.h"
 #include "text/cli.h"
+#include "features/insight/insight.h"
 #include <errno.h>
 #include <getopt.h>
 #include <sodium.h>
@@ -464,6 +465,8 @@ static void usage(FILE *f)
 		   "  backup     online backup of the database\n"
 		   "  routes     list the HTTP routes\n"
 		   "  text       the text engine (see majlis text --help)\n"
+		   "  analyze    add language, sentiment, topics, personal-data columns to a CSV\n"
+		   "  import     bring a CSV of outside comments into the insight dashboard\n"
 		   "  version    print the version\n", MAJLIS_VERSION);
 }
 
@@ -484,6 +487,12 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(cmd, "text"))
 		return text_main(argc - 1, argv + 1);
+	if (!strcmp(cmd, "analyze"))
+		return insight_analyze_main(argc - 1, argv + 1);
+	if (!strcmp(cmd, "import")) {
+		app_store_setup();
+		return insight_import_main(argc - 1, argv + 1, app_schemas);
+	}
 	/* user/token take a verb as the second word */
 	const char *verb = NULL;
 	int shift = 1;

@@ -5,6 +5,8 @@
 #include "features/accounts/accounts.h"
 #include "features/posts/posts.h"
 #include "features/requests/requests.h"
+#include "features/comments/comments.h"
+#include "features/consultations/consultations.h"
 #include "web/markdown.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -136,6 +138,79 @@ static bool seed_requests(store *s, arena *a, char *err, size_t errn)
 	return true;
 }
 
+/* A principal for seeding as a demo account (roles loaded as a session would). */
+static struct principal *as_user(store *s, arena *a, const char *email)
+{
+	struct user u;
+	if (!user_find_login(s, a, email, &u, NULL))
+		return NULL;
+	struct principal *p = arena_alloc(a, sizeof *p);
+	p->user_id = u.id;
+	p->name = u.name;
+	p->email = u.email;
+	p->lang = u.lang;
+	p->site_admin = u.site_admin;
+	p->ngrants = user_grants(s, a, u.id, &p->grants);
+	return p;
+}
+
+/* Consultations (open, closed, upcoming) with a short discussion. */
+static bool seed_participation(store *s, arena *a, char *err, size_t errn)
+{
+	consultations_init(); /* registers the comment target */
+	comments_init();
+	int64_t now = now_s();
+	static const struct {
+		const char *dept, *lang, *title, *body, *summary;
+		int opens_days, closes_days;
+		bool proposals;
+	} cs[] = {
+		{"roads", "ar", "إنارة شارع محمد الخامس",
+		 "تقترح الجماعة تجديد الإنارة العمومية في شارع محمد الخامس بمصابيح LED.\n\n"
+		 "**ما رأيكم؟** هل تفضلون إضاءة أقوى أم أهدأ؟ وما هي الأماكن التي تحتاج إلى إنارة إضافية؟",
+		 NULL, -1, 30, true},
+		{"culture", "fr", "Horaires de la médiathèque",
+		 "Nous souhaitons adapter les horaires de la médiathèque. Faut-il ouvrir le dimanche matin ?",
+		 "Merci pour vos 240 contributions : la médiathèque ouvrira le dimanche de 9 h à 13 h dès janvier.", -40, -7, false},
+		{"culture", "en", "Summer programme for young people",
+		 "Tell us which activities you would like this summer: sports, workshops, outings?", NULL, 7, 37, true},
+	};
+	struct principal *editor = as_user(s, a, "editor@example.org");
+	struct principal *citizen = as_user(s, a, "citizen@example.org");
+	if (!editor || !citizen) {
+		snprintf(err, errn, "demo: accounts missing");
+		return false;
+	}
+	int64_t open_id = 0;
+	for (size_t i = 0; i < sizeof cs / sizeof cs[0]; i++) {
+		char opens[32], closes[32];
+		iso8601_utc(opens, sizeof opens, (time_t)(now + cs[i].opens_days * 86400));
+		iso8601_utc(closes, sizeof closes, (time_t)(now + cs[i].closes_days * 86400));
+		struct consult_input in = {.title = cs[i].title, .lang = cs[i].lang, .body = cs[i].body, .dept = cs[i].dept,
+					   .opens_at = opens, .closes_at = closes, .allow_proposals = cs[i].proposals ? "1" : "0",
+					   .support_threshold = cs[i].proposals ? "50" : NULL, .summary = cs[i].summary};
+		struct consultation c = {.published = true, .author_id = editor->user_id};
+		struct form_errors e = {0};
+		if (!consult_apply_input(s, a, &in, &c, &e) || consult_insert(s, &c) < 0) {
+			snprintf(err, errn, "demo: consultation %zu (%s)", i, e.n ? e.key[0] : "database");
+			return false;
+		}
+		if (i == 0)
+			open_id = c.id;
+	}
+	struct comment first, official, reply;
+	struct comment_result res;
+	if (!comment_create(s, a, citizen, "127.0.0.1", "consultation", open_id, 0,
+			    "الإنارة ضعيفة قرب المدرسة، نرجو إضافة مصابيح هناك.", &first, &res) ||
+	    !comment_create(s, a, editor, "127.0.0.1", "consultation", open_id, first.id,
+			    "شكرا على الملاحظة، سنضيف ثلاثة مصابيح أمام المدرسة في المرحلة الأولى.", &official, &res) ||
+	    !comment_create(s, a, citizen, "127.0.0.1", "consultation", open_id, official.id, "ممتاز، شكرا لكم!", &reply, &res)) {
+		snprintf(err, errn, "demo: comments (%s)", res.key ? res.key : "?");
+		return false;
+	}
+	return true;
+}
+
 bool app_seed_demo(store *s, char *err, size_t errn)
 {
 	if (store_scalar(s, 0, "SELECT count(*) FROM departments", "") > 0) {
@@ -177,7 +252,7 @@ bool app_seed_demo(store *s, char *err, size_t errn)
 			goto done;
 		}
 	}
-	if (!seed_requests(s, a, err, errn))
+	if (!seed_requests(s, a, err, errn) || !seed_participation(s, a, err, errn))
 		goto done;
 	ok = true;
 done:

@@ -54,7 +54,7 @@ enum {
  * qu'...) removed, stop words dropped, Snowball stem (arabic for Arabic-script
  * words, french/english for Latin words when lang is fr/en, none for
  * Arabizi), then folding of the stem (so ة is seen by the stemmer before it
- * becomes ه). lang TEXT_LANG_UND runs text_langid first. Sets *out to an
+ * becomes ه). lang TEXT_LANG_UND: decided by text_langid_spans. Sets *out to an
  * arena array of NUL-terminated arena strings; returns the count (at most
  * 4096 terms). */
 size_t text_terms(text_analyzer *an, arena *a, const char *s, size_t n, enum text_lang lang,

@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include "core/arena.h"
 #include "store/migrate.h"
+#include "web/page.h"
 #include "store/store.h"
 
 extern const struct migration consultations_migrations[];
@@ -51,6 +52,20 @@ struct consultation {
 	int ndocs;
 };
 
+/* What staff send (form or JSON) before validation; NULL = not given. */
+struct consult_input {
+	const char *title, *lang, *body, *dept, *opens_at, *closes_at;
+	const char *allow_proposals;     /* "1"/"on"/"true" or "0"/"" */
+	const char *support_threshold, *proposals_deadline;
+	const char *summary;
+};
+
+/* Validates in into c, merging over c's current values. Errors go to e as
+ * (field, catalog key). Renders Markdown. Returns e->n == 0. */
+bool consult_apply_input(store *s, arena *a, const struct consult_input *in, struct consultation *c,
+			 struct form_errors *e);
+/* Inserts c with its documents in one transaction; the id, or -1. */
+int64_t consult_insert(store *s, struct consultation *c);
 /* The status at time now. */
 enum consult_status consultation_status(const struct consultation *c, int64_t now);
 /* "draft", "upcoming", "open", "closed". Static storage. */

@@ -6,20 +6,6 @@
 #include "http/http.h"
 #include "web/page.h"
 
-/* What staff send (form or JSON) before validation; NULL = not given. */
-struct consult_input {
-	const char *title, *lang, *body, *dept, *opens_at, *closes_at;
-	const char *allow_proposals;     /* "1"/"on"/"true" or "0"/"" */
-	const char *support_threshold, *proposals_deadline;
-	const char *summary;
-};
-
-/* Validates in into c, merging over c's current values. Errors go to e as
- * (field, catalog key). Renders Markdown. Returns e->n == 0. */
-bool consult_apply_input(store *s, arena *a, const struct consult_input *in, struct consultation *c,
-			 struct form_errors *e);
-/* Inserts c with its documents in one transaction; the id, or -1. */
-int64_t consult_insert(store *s, struct consultation *c);
 /* Saves every field and replaces the documents in one transaction. */
 bool consult_save(store *s, const struct consultation *c);
 /* Closes now (closes_at moved to now when later) and/or sets the summary
