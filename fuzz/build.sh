@@ -1,6 +1,6 @@
 #!/bin/sh
 # Builds the libFuzzer harnesses into build-fuzz/ (or $FUZZ_OUT):
-#   fuzz/build.sh [NAME...]      NAME = fuzz_urlenc, fuzz_cookie, fuzz_markdown, fuzz_open311 (default all)
+#   fuzz/build.sh [NAME...]      NAME = fuzz_urlenc, fuzz_cookie, fuzz_markdown, fuzz_open311, fuzz_csv_analyze (default all)
 # Library sources are compiled with -fsanitize=fuzzer-no-link,address,undefined;
 # each harness is linked with -fsanitize=fuzzer,address,undefined.
 # Run one:  build-fuzz/fuzz_urlenc -max_total_time=60 build-fuzz/corpus-urlenc fuzz/corpus/fuzz_urlenc
@@ -10,7 +10,7 @@ OUT=${FUZZ_OUT:-build-fuzz}
 CC=${FUZZ_CC:-clang}
 PKGS="libmicrohttpd sqlite3 jansson libsodium libcurl libcmark libutf8proc zlib libcrypto"
 PKG_CFLAGS=$(pkg-config --cflags $PKGS)
-PKG_LIBS="$(pkg-config --libs $PKGS) -lstemmer -llinear -lm -lpthread"
+PKG_LIBS="$(pkg-config --libs $PKGS) -lstemmer -llinear -lcsv -lm -lpthread"
 CFLAGS="-std=c17 -D_GNU_SOURCE -g -O1 -fno-omit-frame-pointer -fno-sanitize-recover=all -Wall -Wextra -Werror -Wno-unused-parameter -Isrc $PKG_CFLAGS"
 
 # The library files each harness needs (kept minimal so that a feature folder
@@ -22,12 +22,13 @@ srcs_for() {
 	fuzz_cookie) echo "$COMMON src/http/kv.c src/http/cookie.c" ;;
 	fuzz_markdown) echo "$COMMON src/web/markdown.c" ;;
 	fuzz_open311) echo "$COMMON src/http/kv.c src/http/urlenc.c src/features/requests/open311_args.c" ;;
+	fuzz_csv_analyze) echo "$COMMON $(ls src/text/*.c | grep -v -e cli.c) src/features/insight/analyze.c src/features/insight/csv.c" ;;
 	fuzz_multipart) echo "$COMMON src/core/config.c src/http/kv.c src/http/urlenc.c src/http/cookie.c src/http/csrf.c src/http/auth.c src/http/router.c src/http/response.c src/http/pagecache.c src/http/server.c" ;;
 	*) echo "fuzz/build.sh: unknown harness $1" >&2; return 1 ;;
 	esac
 }
 
-NAMES=${*:-fuzz_urlenc fuzz_cookie fuzz_markdown fuzz_open311 fuzz_multipart}
+NAMES=${*:-fuzz_urlenc fuzz_cookie fuzz_markdown fuzz_open311 fuzz_multipart fuzz_csv_analyze}
 mkdir -p "$OUT/obj"
 for name in $NAMES; do
 	objs=""

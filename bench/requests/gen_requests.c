@@ -7,8 +7,9 @@
  * statements and synchronous=OFF on this connection only (a bulk load; the
  * server's connections set synchronous=NORMAL themselves, and the generator
  * sets it back and checkpoints the WAL before it exits). request_create()
- * itself commits once per request — ~1 ms each on this machine, 17 minutes for
- * a million — so it is not used here; bench/requests/direct.c measures it.
+ * itself commits once per request and, as shipped, gets slower with every open
+ * request in the database (sla_refresh, see bench/README.md "Requests"): 14/s
+ * at 100,000 — not a way to build a million.
  *
  * Per request: the requests row (with simhash, is_open and due_sort kept as
  * sla_refresh() keeps them), its "created" event, and for requests still open
@@ -28,13 +29,14 @@
  *                the last 6 days (older would have been auto-closed); open: three
  *                quarters recent enough to be within target, a quarter older
  *                (up to 60 days: the backlog)
- *   due time     open, not pending: created + target (normal/high 5 days of
- *                business time ≈ 7 calendar days, urgent 1 day, low 10 days) ±
- *                jitter — so due times spread from weeks ago to ~12 days ahead, and
- *                the ones in the past (about a quarter of the open requests,
- *                a fifth of the non-pending ones) are overdue = 1, as are new
- *                requests whose first-response target (a fifth of the budget)
- *                has passed — the breach scan has nothing left to do;
+ *   due time     open, not pending: the earliest running clock, as sla_refresh
+ *                keeps it — resolution at created + target (normal/high 7 days,
+ *                urgent 1 day, low 10 days) ± 20 %, first response at a fifth of
+ *                that for "new" requests; due times spread from weeks ago to ~12
+ *                days ahead; overdue = 1 where a running clock is past due (about
+ *                a third of the open requests: a quarter of the backlog is old,
+ *                and most "new" ones missed the first-response target) and that
+ *                clock is marked breached, so the breach scan finds nothing to do;
  *                pending: clocks paused, no due time (due_sort = max, listed last)
  *   assignee     60 % of open requests assigned to one of 8 agents per department
  *   channel      web 60 %, api 20 %, open311 15 %, email 5 %

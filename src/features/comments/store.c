@@ -2,6 +2,7 @@
  * Markdown-lite renderer, duplicate detection and the write paths shared by the
  * pages and the JSON API. */
 #include "features/comments/comments.h"
+#include "features/search/search.h"
 #include "features/accounts/accounts.h"
 #include "features/moderation/moderation.h"
 #include "core/log.h"
@@ -449,6 +450,28 @@ static void spam_check(store *s, const char *hash, int64_t now, int64_t norm_cha
 	}
 }
 
+/* Puts a comment in the search index while anonymous readers may see it (its
+ * target visible, the comment neither deleted nor hidden); removes it
+ * otherwise. Inside the caller's transaction. */
+static bool comment_reindex(store *s, int64_t id)
+{
+	arena *a = arena_new();
+	struct comment c;
+	struct comment_target_info t;
+	bool ok;
+	if (!comment_get(s, a, id, &c) || c.deleted || c.hidden ||
+	    !comments_target(s, a, c.target_type, c.target_id, NULL, &t) || !t.visible) {
+		ok = search_remove(s, "comment", id);
+	} else {
+		struct search_doc d = {.type = "comment", .id = c.id, .dept_id = t.dept_id, .visibility = SEARCH_PUBLIC,
+				       .title = t.title, .body = c.body, .url = arena_printf(a, "/comments/%lld", (long long)c.id),
+				       .at = c.created_at};
+		ok = search_put(s, &d);
+	}
+	arena_free(a);
+	return ok;
+}
+
 bool comment_create(store *s, arena *a, const struct principal *who, const char *ip, const char *type,
 		    int64_t target_id, int64_t parent_id, const char *body, struct comment *out,
 		    struct comment_result *res)
@@ -506,6 +529,7 @@ bool comment_create(store *s, arena *a, const struct principal *who, const char 
 	if (ok && parent_id)
 		ok = store_run(s, "UPDATE comments SET reply_count = reply_count + 1 WHERE id = ?", "i", parent_id) == 1 &&
 		     store_run(s, "UPDATE comments SET thread_count = thread_count + 1 WHERE id = ?", "i", root) == 1;
+	ok = ok && comment_reindex(s, id);
 	if (!ok || !store_commit(s)) {
 		store_rollback(s);
 		fail(res, 503, "error.unavailable", NULL);
@@ -572,8 +596,13 @@ bool comment_edit(store *s, arena *a, const struct principal *who, int64_t id, c
 		fail(res, 422, key, "body");
 		return false;
 	}
+	if (!store_begin(s)) {
+		fail(res, 503, "error.unavailable", NULL);
+		return false;
+	}
 	if (store_run(s, "UPDATE comments SET body = ?, body_html = ?, norm_hash = ?, edited_at = ? WHERE id = ? AND deleted = 0",
-		      "tttii", body, html, hash, now, id) != 1) {
+		      "tttii", body, html, hash, now, id) != 1 || !comment_reindex(s, id) || !store_commit(s)) {
+		store_rollback(s);
 		fail(res, 503, "error.unavailable", NULL);
 		return false;
 	}
@@ -593,7 +622,8 @@ bool comment_delete(store *s, arena *a, const struct principal *who, int64_t id,
 		return false;
 	}
 	if (store_run(s, "UPDATE comments SET deleted = 1, body = '', body_html = '', norm_hash = '' WHERE id = ? AND deleted = 0",
-		      "i", id) != 1 || (!c.hidden && !count_add(s, c.target_type, c.target_id, -1)) || !store_commit(s)) {
+		      "i", id) != 1 || (!c.hidden && !count_add(s, c.target_type, c.target_id, -1)) ||
+	    !comment_reindex(s, id) || !store_commit(s)) {
 		store_rollback(s);
 		fail(res, 503, "error.unavailable", NULL);
 		return false;
@@ -685,7 +715,7 @@ static bool mod_set_hidden(store *s, int64_t id, bool hidden)
 	bool ok = comment_get(s, a, id, &c);
 	if (ok && c.hidden != hidden) {
 		ok = store_run(s, "UPDATE comments SET hidden = ? WHERE id = ?", "ii", (int64_t)hidden, id) == 1 &&
-		     (c.deleted || count_add(s, c.target_type, c.target_id, hidden ? -1 : 1));
+		     (c.deleted || count_add(s, c.target_type, c.target_id, hidden ? -1 : 1)) && comment_reindex(s, id);
 	}
 	arena_free(a);
 	return ok;

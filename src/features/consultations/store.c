@@ -1,5 +1,7 @@
 /* Consultations storage and validation: every SQL statement of the feature. */
 #include "features/consultations/internal.h"
+#include "features/search/search.h"
+#include "web/markdown.h"
 #include "features/accounts/accounts.h"
 #include "core/util.h"
 #include "web/markdown.h"
@@ -205,6 +207,30 @@ static bool save_docs(store *s, const struct consultation *c)
 	return true;
 }
 
+/* Puts a published consultation (text and closing summary) in the search
+ * index, removes a draft. Inside the caller's transaction. */
+static bool consult_reindex(store *s, int64_t id)
+{
+	arena *a = arena_new();
+	struct consultation c;
+	bool ok;
+	if (!consultation_get(s, a, id, &c) || !c.published) {
+		ok = search_remove(s, "consultation", id);
+	} else {
+		char *body = markdown_plain(c.body, strlen(c.body), 200000);
+		char *summary = c.summary && *c.summary ? markdown_plain(c.summary, strlen(c.summary), 50000) : NULL;
+		struct search_doc d = {.type = "consultation", .id = c.id, .dept_id = c.dept_id, .visibility = SEARCH_PUBLIC,
+				       .lang = c.lang, .title = c.title,
+				       .body = arena_printf(a, "%s %s", body ? body : "", summary ? summary : ""),
+				       .url = consultation_path(a, &c), .at = c.created_at};
+		ok = search_put(s, &d);
+		free(body);
+		free(summary);
+	}
+	arena_free(a);
+	return ok;
+}
+
 int64_t consult_insert(store *s, struct consultation *c)
 {
 	int64_t now = now_s();
@@ -240,7 +266,7 @@ int64_t consult_insert(store *s, struct consultation *c)
 	while (c->id > 0 && store_step(st) == STORE_ROW)
 		;
 	store_done(st);
-	if (c->id < 0 || !save_docs(s, c) || !store_commit(s))
+	if (c->id < 0 || !save_docs(s, c) || !consult_reindex(s, c->id) || !store_commit(s))
 		goto fail;
 	return c->id;
 fail:
@@ -277,7 +303,7 @@ bool consult_save(store *s, const struct consultation *c)
 	store_bind_int(st, 16, c->id);
 	int rc = store_step(st);
 	store_done(st);
-	if (rc != STORE_DONE || store_changes(s) != 1 || !save_docs(s, c) || !store_commit(s))
+	if (rc != STORE_DONE || store_changes(s) != 1 || !save_docs(s, c) || !consult_reindex(s, c->id) || !store_commit(s))
 		goto fail;
 	return true;
 fail:
@@ -296,7 +322,7 @@ bool consult_close(store *s, int64_t id, int64_t now, const char *summary, const
 	if (ok && summary)
 		ok = store_run(s, "UPDATE consultations SET summary = ?, summary_html = ?, updated_at = ? WHERE id = ?", "ttii",
 			       summary, summary_html, now, id) == 1;
-	if (ok && store_commit(s))
+	if (ok && consult_reindex(s, id) && store_commit(s))
 		return true;
 	store_rollback(s);
 	return false;

@@ -30,4 +30,14 @@ void insight_item_read(store_stmt *st, arena *a, struct insight_item *it, int c)
 /* Display form of a term key ("stem" or "stem stem"), arena-owned. */
 const char *insight_display_of(store *s, arena *a, const char *term);
 
+/* CSV reading (csv.c, libcsv, RFC 4180, the INSIGHT_CSV_* limits, UTF-8
+ * checked, a leading BOM dropped). fn is called for the header (rowno 0) and
+ * each data row (1, 2, ...) with NUL-terminated fields valid during the call;
+ * it returns false after writing a message into err to stop. Returns 0, or 1
+ * with err set (the message names the row). */
+typedef bool (*insight_row_fn)(void *ctx, char **fields, int nf, long rowno, char *err, size_t errn);
+int insight_csv_read(FILE *in, insight_row_fn fn, void *ctx, char *err, size_t errn);
+/* Index of the column called name in a header row, -1 when absent. */
+int insight_csv_column(char **fields, int nf, const char *name);
+
 #endif

@@ -864,8 +864,9 @@ static void api_create(struct req *r)
 		for (size_t k = 0; k < sizeof known / sizeof known[0]; k++)
 			ok |= !strcmp(key, known[k]);
 		if (!ok) {
-			json_decref(root);
-			resp_json_error(r, 400, "unknown_field", arena_printf(r->a, "%s: %s", TR(r, "api.unknown_field"), key));
+			const char *msg = arena_printf(r->a, "%s: %s", TR(r, "api.unknown_field"), key);
+			json_decref(root); /* the key belongs to root */
+			resp_json_error(r, 400, "unknown_field", msg);
 			return;
 		}
 	}

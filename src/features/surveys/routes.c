@@ -424,8 +424,9 @@ static void api_respond(struct req *r)
 			while (i < sv.nquestions && sv.questions[i].id != qid)
 				i++;
 		if (!parse_int64(k, 1, INT64_MAX, &qid) || i == sv.nquestions) {
-			json_decref(root);
-			resp_json_error(r, 400, "unknown_question", arena_printf(r->a, "%s: %s", TR(r, "survey.unknown_question"), k));
+			const char *msg = arena_printf(r->a, "%s: %s", TR(r, "survey.unknown_question"), k);
+			json_decref(root); /* the key belongs to root */
+			resp_json_error(r, 400, "unknown_question", msg);
 			return;
 		}
 		size_t n = json_is_array(v) ? json_array_size(v) : 1;
@@ -1263,8 +1264,9 @@ static void api_create(struct req *r)
 				}
 			}
 		} else {
-			json_decref(root);
-			resp_json_error(r, 400, "unknown_field", arena_printf(r->a, "%s: %s", TR(r, "api.unknown_field"), key));
+			const char *msg = arena_printf(r->a, "%s: %s", TR(r, "api.unknown_field"), key);
+			json_decref(root); /* the key belongs to root */
+			resp_json_error(r, 400, "unknown_field", msg);
 			return;
 		}
 	}
