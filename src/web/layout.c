@@ -26,6 +26,8 @@ void page_begin(struct req *r, const char *title)
 		nav_link(r, "/staff/requests", "nav.inbox");
 	if (principal_can(who, ROLE_EDITOR, 0))
 		nav_link(r, "/staff/posts", "nav.editor");
+	if (principal_can(who, ROLE_MODERATOR, 0))
+		nav_link(r, "/staff/moderation", "nav.moderation");
 	if (who && (who->site_admin || principal_can(who, ROLE_ADMIN, 0)))
 		nav_link(r, "/admin", "nav.admin");
 	if (who) {

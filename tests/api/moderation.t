@@ -178,6 +178,7 @@ def main():
         like(page.text, "Ce chantier est une honte", "the page shows the excerpt")
         like(page.text, r'href="/comments/%d"' % cid, "and links to it")
         like(page.text, "hidden, awaiting review", "and its state")
+        like(page.text, "Insults the staff", "and the flaggers' notes")
         page = mr.get("/staff/moderation/comment/%d" % cid)
         is_(page.status, 200, "the item page")
         like(page.text, "Insults the staff", "flag notes are shown")
@@ -222,6 +223,14 @@ def main():
             diag("GET /comments/%d as the author: %d" % (cid, r.status))
         r = api(admin, "GET", "/api/v1/moderation/comment/%d" % cid)
         is_(r.status, 200, "a site admin moderates everything")
+
+        # ---- the participation gate applies to flagging
+        c5_id = scalar(srv, "SELECT id FROM users WHERE email = 'c5@example.org'")
+        is_(api(mr, "POST", "/api/v1/accounts/%d/suspension" % c5_id, {"hours": 1, "reason": "Flag abuse"}).status, 201,
+            "the moderator suspends a citizen")
+        r = flag(c5, "comment", cid, "other")
+        is_((r.status, code(r)), (403, "not_allowed"), "a suspended citizen cannot flag: 403 not_allowed")
+        is_(api(mr, "DELETE", "/api/v1/accounts/%d/suspension" % c5_id).status, 200, "suspension lifted")
 
         # ---- another flagger after the decision: back in the queue
         r = flag(c5, "comment", cid, "other")

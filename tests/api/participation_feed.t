@@ -74,7 +74,11 @@ def main():
         f = feedparser.parse(r.body)
         is_((r.status, f.bozo, len(f.entries)), (200, 0, 1), "the water feed: one entry")
         like(f.feed.get("title", ""), "الاستشارات والمقترحات", "in Arabic for an Arabic reader")
-        r = srv.client().get("/feeds/departments/culture/participation.atom")
+        page = admin.get("/admin/departments")
+        r = admin.post_form("/admin/departments", {"slug": "parks", "name_ar": "الحدائق", "name_fr": "Parcs",
+                                                   "name_en": "Parks"}, page=page)
+        is_(r.status, 303, "a new department without consultations")
+        r = srv.client().get("/feeds/departments/parks/participation.atom")
         f = feedparser.parse(r.body)
         is_((r.status, f.bozo, len(f.entries)), (200, 0, 0), "a department without consultations: an empty, valid feed")
         is_(srv.client().get("/feeds/departments/nowhere/participation.atom").status, 404, "unknown department: 404")

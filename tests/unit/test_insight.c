@@ -13,7 +13,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
+
+/* CPU microseconds of this thread (wall time is meaningless on a loaded box). */
+static int64_t cpu_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
 
 static store *s;
 static int64_t next_id = 1;
@@ -336,7 +345,7 @@ int main(void)
 	       store_scalar(s, -2, "SELECT count(*) FROM insight_messages WHERE sentiment = 'pos'", ""), "agg pos = messages");
 
 	/* ---- cost of insight_record ---- */
-	int64_t t0 = mono_us();
+	int64_t t0 = mono_us(), c0 = cpu_us();
 	int N = 2000;
 	store_begin(s);
 	for (int i = 0; i < N; i++) {
@@ -345,9 +354,9 @@ int main(void)
 		rec("survey", 4, 50, "web", buf, d0 - 100 + i % 60, 10);
 	}
 	store_commit(s);
-	double us = (double)(mono_us() - t0) / N;
-	diag("insight_record: %.1f us per message (%d messages, one transaction)", us, N);
-	ok(us < 1000, "insight_record well under 1 ms (%.1f us)", us);
+	double us = (double)(mono_us() - t0) / N, cus = (double)(cpu_us() - c0) / N;
+	diag("insight_record: %.1f us CPU (%.1f us wall) per message (%d messages, one transaction)", cus, us, N);
+	ok(cus < 1000, "insight_record well under 1 ms of CPU (%.1f us)", cus);
 
 	/* ---- re-scoring after a model change ---- */
 	int64_t nmsg = store_scalar(s, 0, "SELECT count(*) FROM insight_messages", "");
@@ -359,11 +368,12 @@ int main(void)
 			 store_scalar(s, 0, "SELECT min(id) FROM insight_messages", "")) / INSIGHT_RESCORE_BATCH + 1),
 	       "one job per batch");
 	is_int(insight_rescore_enqueue(s), 0, "queuing again adds nothing (keys)");
-	t0 = mono_us();
+	t0 = mono_us(), c0 = cpu_us();
 	int ran = jobs_run_due(s, &cfg, 1000);
-	double secs = (double)(mono_us() - t0) / 1e6;
+	double secs = (double)(mono_us() - t0) / 1e6, csecs = (double)(cpu_us() - c0) / 1e6;
 	ok(ran >= q, "jobs ran (%d)", ran);
-	diag("re-score: %lld messages in %.3f s = %.0f messages/s", (long long)nmsg, secs, (double)nmsg / secs);
+	diag("re-score: %lld messages in %.3f s CPU (%.3f s wall) = %.0f messages/s of CPU", (long long)nmsg, csecs, secs,
+	     (double)nmsg / csecs);
 	is_int(store_scalar(s, -1, "SELECT count(*) FROM insight_messages WHERE model_version <> ?", "t", ver), 0,
 	       "every message re-scored");
 	is_int(store_scalar(s, -1, "SELECT sum(n_pos) FROM insight_agg_sent", ""),

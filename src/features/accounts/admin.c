@@ -24,9 +24,11 @@ static void admin_home(struct req *r)
 		 TR(r, "admin.staff"), TR(r, "admin.categories"), TR(r, "admin.sla"), TR(r, "admin.templates"));
 	if (p->site_admin)
 		h_printf(&r->out, "<li><a href=\"/admin/departments\">%s</a></li><li><a href=\"/admin/calendar\">%s</a></li>"
+				  "<li><a href=\"/admin/participation\">%s</a></li><li><a href=\"/staff/accounts\">%s</a></li>"
 				  "<li><a href=\"/admin/tokens\">%s</a></li><li><a href=\"/admin/jobs\">%s</a></li>"
 				  "<li><a href=\"/admin/audit\">%s</a></li>",
-			 TR(r, "admin.departments"), TR(r, "admin.calendar"), TR(r, "admin.tokens"), TR(r, "jobs.title"),
+			 TR(r, "admin.departments"), TR(r, "admin.calendar"), TR(r, "admin.participation"),
+			 TR(r, "admin.accounts"), TR(r, "admin.tokens"), TR(r, "jobs.title"),
 			 TR(r, "audit.title"));
 	h_raw(&r->out, "</ul>");
 	page_end(r);

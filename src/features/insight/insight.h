@@ -13,6 +13,7 @@
  *                      source "external" (imported; it has no other home)
  *   insight_msg_terms  (message, term): distinct stems and 2-word phrases
  *   insight_forms      (stem, surface form, count): the display form of a stem
+ *                      (display only: not decremented by insight_forget)
  *   insight_agg_sent   per day x dept x category x channel x source: pos/neg/neu
  *                      counts and the sum of confidences
  *   insight_agg_terms  per day x dept x category x term (1- and 2-grams): messages
@@ -227,9 +228,10 @@ struct insight_cluster {
  * ignored: clusters are "now"). limit 1..100. Returns the count, -1 on error. */
 int insight_clusters(store *s, arena *a, const struct insight_filter *f, int limit, struct insight_cluster **out);
 /* Recomputes every cluster now (what the job runs; also for tests). Greedy:
- * messages newest first, per department; a message joins the first cluster
- * whose leader is within INSIGHT_CLUSTER_BITS bits and whose excerpt
- * resemblance is >= 0.3. Replaces the tables in one transaction. Returns the
+ * messages newest first (at most 20,000), per department; a message joins
+ * the first cluster one of whose first 4 members is within
+ * INSIGHT_CLUSTER_BITS bits of SimHash AND has an excerpt resemblance >= 0.3
+ * (text_resemblance). Replaces the tables in one transaction. Returns the
  * number of clusters (size >= 2), -1 on error. */
 int insight_clusters_compute(store *s, int32_t today);
 

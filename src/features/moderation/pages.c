@@ -72,6 +72,20 @@ static void item_card(struct req *r, store *s, const struct mod_item *it, bool w
 		write_date(r, it->last_flag_at);
 	}
 	h_raw(&r->out, "</p>");
+	if (with_details_link && it->open_flags) { /* the open flags' notes (the item page has them all) */
+		struct mod_flag *f;
+		int nf = moderation_flags(s, r->a, it->type, it->id, &f), shown = 0;
+		for (int i = 0; i < nf && shown < 5; i++) {
+			if (f[i].resolved || !f[i].note)
+				continue;
+			if (!shown++)
+				h_printf(&r->out, "<p>%s:</p><ul class=\"notes\">", TR(r, "mod.note"));
+			h_printf(&r->out, "<li dir=\"auto\">%s — %s</li>", TR(r, arena_printf(r->a, "mod.reason.%s", f[i].reason)),
+				 f[i].note);
+		}
+		if (shown)
+			h_raw(&r->out, "</ul>");
+	}
 	if (with_details_link)
 		h_printf(&r->out, "<p><a href=\"/staff/moderation/%s/%lld\">%s</a></p>", it->type, (long long)it->id,
 			 TR(r, "mod.details"));
