@@ -11,6 +11,8 @@
  *   count:*      every inbox_count the JSON list endpoint runs per call
  *                (src/features/requests/api.c list(): one per status, overdue,
  *                unassigned, mine, and the total of the current filter)
+ *   list+row-lookups  list-first + what request_json() reads per listed row
+ *                (category_get with attributes, dept_get): 100 lookups a page
  *   api-equiv    the list endpoint's engine work: list-first + those 10 counts
  *   prop:*       the counts patch proposal (patches/01-inbox-counts.patch),
  *                run here as plain SQL: one GROUP BY over the open range
@@ -18,8 +20,9 @@
  *                covering index (created by --with-proposal-index, dropped
  *                again unless --keep-index)
  *
- * Each case runs --iters times (2,000) or until --budget seconds (3) have
- * passed, whichever comes first; prints median, p99, max and the iteration
+ * Each case runs once untimed, then --iters times (2,000) or until --budget
+ * seconds (3) have passed, whichever comes first, but at least 3 times (once
+ * for api-equiv); prints median, p99, max and the iteration
  * count as tab-separated lines: case, n, p50_us, p99_us, max_us.
  *
  * Usage: inbox_bench --db PATH [--dept SLUG] [--iters N] [--budget S] [--with-proposal-index]
@@ -52,14 +55,15 @@ static int cmp(const void *a, const void *b)
 
 typedef void (*fn)(void *ctx);
 
-static void run_case(const char *name, fn f, void *ctx)
+/* Runs f: one warm-up call (statements prepared, pages cached), then up to
+ * iters timed calls, stopping after budget seconds once min_n are done. */
+static void run_case_n(const char *name, fn f, void *ctx, long min_n)
 {
 	double *t = malloc(sizeof *t * (size_t)iters);
-	f(ctx); /* warm-up: statements prepared, pages in the cache */
 	f(ctx);
 	double start = now_us();
 	long n = 0;
-	while (n < iters && (n < 5 || now_us() - start < budget * 1e6)) {
+	while (n < iters && (n < min_n || now_us() - start < budget * 1e6)) {
 		double a = now_us();
 		f(ctx);
 		t[n++] = now_us() - a;
@@ -72,6 +76,8 @@ static void run_case(const char *name, fn f, void *ctx)
 	fflush(stdout);
 	free(t);
 }
+
+static void run_case(const char *name, fn f, void *ctx) { run_case_n(name, f, ctx, 3); }
 
 struct ctx {
 	store *s;
@@ -90,6 +96,23 @@ static void do_list(void *v)
 	if (n != c->expect) {
 		fprintf(stderr, "inbox_bench: inbox_list gave %d rows, expected %d\n", n, c->expect);
 		exit(1);
+	}
+	arena_free(a);
+}
+
+/* What api.c's request_json() reads for each listed row besides the row: its
+ * category (with attributes and their values) and its department. */
+static void do_lookups(void *v)
+{
+	struct ctx *c = v;
+	arena *a = arena_new();
+	struct request *rows;
+	int n = inbox_list(c->s, a, &c->f, &rows);
+	for (int i = 0; i < n; i++) {
+		struct category cat;
+		struct department d;
+		if (!category_get(c->s, a, rows[i].category_id, &cat) || !dept_get(c->s, a, rows[i].dept_id, &d))
+			exit(1);
 	}
 	arena_free(a);
 }
@@ -247,7 +270,8 @@ int main(int argc, char **argv)
 			d.f.assignee_id = user;
 		run_case(names[k], do_count, &d);
 	}
-	run_case("api-equiv", do_api, &c);
+	run_case("list+row-lookups", do_lookups, &c);
+	run_case_n("api-equiv", do_api, &c, 1);
 
 	/* the proposal: same figures, fewer and cheaper queries */
 	if (with_index) {

@@ -13,6 +13,7 @@
 #include "features/polls/polls.h"
 #include "features/surveys/surveys.h"
 #include "features/search/search.h"
+#include "features/insight/dashboard.h"
 #include "features/insight/insight.h"
 #include "http/csrf.h"
 #include "jobs/jobs.h"
@@ -80,6 +81,7 @@ void app_register_routes(void)
 	polls_routes();
 	surveys_routes();
 	search_routes();
+	insight_pages_routes();
 }
 
 void app_store_setup(void)

@@ -723,7 +723,10 @@ static bool mod_set_hidden(store *s, int64_t id, bool hidden)
 
 static const struct mod_target comment_mod_target = {"comment", mod_describe, mod_set_hidden};
 
+void comments_opinion_source_init(void);
+
 void comments_init(void)
 {
 	moderation_register(&comment_mod_target);
+	comments_opinion_source_init();
 }

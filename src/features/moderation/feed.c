@@ -1,4 +1,4 @@
-/* Atom feed (RFC 4287) of a department's participation:
+/* Atom feed (RFC 4287) of a department's participation (consultations and proposals):
  * GET /feeds/departments/:slug/participation.atom — its published
  * consultations, newest first, read through consultations.h
  * (consultation_list). Proposals join the feed once proposals.h offers a list
@@ -7,6 +7,7 @@
 #include "features/moderation/internal.h"
 #include "features/accounts/accounts.h"
 #include "features/consultations/consultations.h"
+#include "features/proposals/proposals.h"
 #include "core/util.h"
 #include "web/page.h"
 #include <stdlib.h>
@@ -48,10 +49,18 @@ static void feed_participation(struct req *r)
 	const char *base = r->cfg->base_url;
 	const char *self = arena_printf(r->a, "/feeds/departments/%s/participation.atom", d.slug);
 	const char *dname = dept_name(&d, r->lang);
+	/* The department's newest proposals join the feed after its consultations. */
+	struct proposal *props = NULL;
+	int np = proposal_recent(s, r->a, dept, FEED_ENTRIES, &props);
+	if (np < 0)
+		np = 0;
 	int64_t updated = 0;
 	for (int i = 0; i < n; i++)
 		if (c[i].updated_at > updated)
 			updated = c[i].updated_at;
+	for (int i = 0; i < np; i++)
+		if (props[i].created_at > updated)
+			updated = props[i].created_at;
 	char when[32];
 	iso8601_utc(when, sizeof when, (time_t)(updated ? updated : now));
 	strbuf *o = &r->out;
@@ -79,6 +88,19 @@ static void feed_participation(struct req *r)
 		struct consultation full; /* lists carry no body: load it */
 		if (consultation_get(s, r->a, c[i].id, &full) && full.body_html && *full.body_html)
 			h_printf(o, "<content type=\"html\">%s</content>", full.body_html);
+		h_raw(o, "</entry>");
+	}
+	for (int i = 0; i < np; i++) {
+		char pub[32];
+		iso8601_utc(pub, sizeof pub, (time_t)props[i].created_at);
+		const char *path = arena_printf(r->a, "/proposals/%lld", (long long)props[i].id);
+		h_printf(o, "<entry><id>%s%s</id><title>%s</title><published>%s</published><updated>%s</updated>"
+			    "<link rel=\"alternate\" type=\"text/html\" href=\"%s%s\"/><author><name>%s</name></author>"
+			    "<category term=\"proposal\" label=\"%s\"/><category term=\"%s\"/>",
+			 base, path, props[i].title, pub, pub, base, path, dname, TR(r, "search.type_proposal"),
+			 proposal_state(&props[i], now));
+		if (props[i].body_html && *props[i].body_html)
+			h_printf(o, "<content type=\"html\">%s</content>", props[i].body_html);
 		h_raw(o, "</entry>");
 	}
 	h_raw(o, "</feed>");

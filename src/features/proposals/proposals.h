@@ -62,7 +62,13 @@ bool proposal_load(store *s, arena *a, int64_t id, struct proposal *p);
 bool proposal_open(const struct proposal *p, int64_t now);
 /* "open", "threshold" (reached), "closed", or the answer. Static. */
 const char *proposal_state(const struct proposal *p, int64_t now);
-/* Inserts p (id and created_at set). -1 on error. */
+/* The newest visible proposals of a department (0 = all), at most limit
+ * (1..100), into *out (arena); count returned, -1 on error. */
+int proposal_recent(store *s, arena *a, int64_t dept_id, int limit, struct proposal **out);
+/* Puts a visible proposal (text and official answer) in the search index,
+ * removes a hidden one. Inside the caller's transaction. */
+bool proposal_reindex(store *s, int64_t id);
+/* Inserts p (id and created_at set) and indexes it, in one transaction. -1 on error. */
 int64_t proposal_insert(store *s, struct proposal *p);
 
 enum support_result { SUPPORT_OK, SUPPORT_ALREADY, SUPPORT_OWN, SUPPORT_CLOSED, SUPPORT_NOT_SUPPORTED, SUPPORT_GONE,

@@ -899,7 +899,8 @@ static bool mod_describe(store *s, arena *a, int64_t id, int64_t *author_id, int
 
 static bool mod_set_hidden(store *s, int64_t id, bool hidden)
 {
-	bool ok = store_run(s, "UPDATE proposals SET hidden = ? WHERE id = ?", "ii", (int64_t)hidden, id) >= 0;
+	bool ok = store_run(s, "UPDATE proposals SET hidden = ? WHERE id = ?", "ii", (int64_t)hidden, id) >= 0 &&
+		  proposal_reindex(s, id);
 	page_cache_bump();
 	return ok;
 }

@@ -1,5 +1,6 @@
 /* Proposals: storage, supports and answers (with their emails). */
 #include "features/proposals/proposals.h"
+#include "features/search/search.h"
 #include "features/accounts/accounts.h"
 #include "core/util.h"
 #include "jobs/jobs.h"
@@ -82,15 +83,66 @@ const char *proposal_state(const struct proposal *p, int64_t now)
 	return proposal_open(p, now) ? "open" : "closed";
 }
 
+int proposal_recent(store *s, arena *a, int64_t dept_id, int limit, struct proposal **out)
+{
+	if (limit < 1)
+		limit = 1;
+	if (limit > 100)
+		limit = 100;
+	int64_t ids[100];
+	int n = 0;
+	store_stmt *st = store_prepare(s, "SELECT id FROM proposals WHERE hidden = 0 AND (?1 = 0 OR dept_id = ?1) "
+					  "ORDER BY created_at DESC, id DESC LIMIT ?2");
+	if (!st)
+		return -1;
+	store_bind_int(st, 1, dept_id);
+	store_bind_int(st, 2, limit);
+	while (n < limit && store_step(st) == STORE_ROW)
+		ids[n++] = store_int(st, 0);
+	store_done(st);
+	*out = arena_alloc(a, sizeof **out * (size_t)(n + 1));
+	int k = 0;
+	for (int i = 0; i < n; i++)
+		if (proposal_load(s, a, ids[i], &(*out)[k]))
+			k++;
+	return k;
+}
+
+bool proposal_reindex(store *s, int64_t id)
+{
+	arena *a = arena_new();
+	struct proposal p;
+	bool ok;
+	if (!proposal_load(s, a, id, &p) || p.hidden) {
+		ok = search_remove(s, "proposal", id);
+	} else {
+		char *plain = markdown_plain(p.body, strlen(p.body), 200000);
+		struct search_doc d = {.type = "proposal", .id = p.id, .dept_id = p.dept_id, .visibility = SEARCH_PUBLIC,
+				       .title = p.title,
+				       .body = arena_printf(a, "%s %s", plain ? plain : "", p.answer_text ? p.answer_text : ""),
+				       .url = arena_printf(a, "/proposals/%lld", (long long)p.id), .at = p.created_at};
+		ok = search_put(s, &d);
+		free(plain);
+	}
+	arena_free(a);
+	return ok;
+}
+
 int64_t proposal_insert(store *s, struct proposal *p)
 {
 	int64_t now = now_s();
+	if (!store_begin(s))
+		return -1;
 	p->id = store_scalar(s, -1,
 		"INSERT INTO proposals(dept_id, consultation_id, author_id, title, body, body_html, threshold, deadline,"
 		" created_at, updated_at) VALUES (?, NULLIF(?, 0), ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
 		"iiitttiiii", p->dept_id, p->consultation_id, p->author_id, p->title, p->body, p->body_html, p->threshold,
 		p->deadline, now, now);
 	p->created_at = now;
+	if (p->id <= 0 || !proposal_reindex(s, p->id) || !store_commit(s)) {
+		store_rollback(s);
+		return -1;
+	}
 	return p->id;
 }
 
@@ -227,7 +279,7 @@ bool proposal_answer(store *s, arena *a, int64_t id, const char *answer, const c
 	for (size_t i = 0; i < n; i++)
 		if (!notify_answer(s, a, &p, users[i], answer, text, now, base_url))
 			goto fail;
-	if (!store_commit(s))
+	if (!proposal_reindex(s, id) || !store_commit(s))
 		goto fail;
 	free(html);
 	jobs_kick();
