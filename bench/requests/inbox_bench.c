@@ -14,18 +14,17 @@
  *   list+row-lookups  list-first + what request_json() reads per listed row
  *                (category_get with attributes, dept_get): 100 lookups a page
  *   api-equiv    the list endpoint's engine work: list-first + those 10 counts
- *   prop:*       the counts patch proposal (patches/01-inbox-counts.patch),
- *                run here as plain SQL: one GROUP BY over the open range
- *                (all open chips) + the closed-side status counts from a
- *                covering index (created by --with-proposal-index, dropped
- *                again unless --keep-index)
+ *   prop:*       with --proposal (the database must have patches/counters.sql
+ *                applied): the ten figures from the trigger-maintained counters
+ *                of patches/02-inbox-counters.patch, checked equal to
+ *                inbox_count's first; prop:api-equiv = list-first + that query
  *
  * Each case runs once untimed, then --iters times (2,000) or until --budget
  * seconds (3) have passed, whichever comes first, but at least 3 times (once
  * for api-equiv); prints median, p99, max and the iteration
  * count as tab-separated lines: case, n, p50_us, p99_us, max_us.
  *
- * Usage: inbox_bench --db PATH [--dept SLUG] [--iters N] [--budget S] [--with-proposal-index]
+ * Usage: inbox_bench --db PATH [--dept SLUG] [--iters N] [--budget S] [--proposal]
  */
 #include "core/arena.h"
 #include "core/util.h"
@@ -151,58 +150,50 @@ static void do_api(void *v)
 	api_counts(c->s, c->f.dept_id, c->user, &c->f, counts);
 }
 
-/* ---- the proposal, as SQL ---- */
+/* ---- the proposal (patches/02-inbox-counters.patch), as SQL ---- */
 
-/* Open side: every chip over open requests in one pass of the open index range. */
-static const char *prop_open_sql =
-	"SELECT count(*), sum(status = 'new'), sum(status = 'open'), sum(status = 'pending'), sum(status = 'on_hold'),"
-	" sum(overdue), sum(assignee_id IS NULL), sum(assignee_id = ?2) FROM requests WHERE dept_id = ?1 AND is_open = 1";
-/* Closed side: solved and closed from (dept_id, is_open, status) alone. */
-static const char *prop_closed_sql =
-	"SELECT sum(status = 'solved'), sum(status = 'closed') FROM requests WHERE dept_id = ?1 AND is_open = 0";
+/* Every chip of the list endpoint from the trigger-maintained counters
+ * (patches/counters.sql): a few hundred rows per department at most. Columns:
+ * the six statuses, overdue, unassigned, mine (open requests), open total. */
+static const char *prop_sql =
+	"SELECT sum(CASE WHEN status = 'new' THEN n ELSE 0 END), sum(CASE WHEN status = 'open' THEN n ELSE 0 END),"
+	" sum(CASE WHEN status = 'pending' THEN n ELSE 0 END), sum(CASE WHEN status = 'on_hold' THEN n ELSE 0 END),"
+	" sum(CASE WHEN status = 'solved' THEN n ELSE 0 END), sum(CASE WHEN status = 'closed' THEN n ELSE 0 END),"
+	" sum(CASE WHEN open AND overdue = 1 THEN n ELSE 0 END), sum(CASE WHEN open AND assignee = 0 THEN n ELSE 0 END),"
+	" sum(CASE WHEN open AND assignee = ?2 THEN n ELSE 0 END), sum(CASE WHEN open THEN n ELSE 0 END)"
+	" FROM (SELECT *, status IN ('new','open','pending','on_hold') AS open FROM req_queue_counts WHERE dept_id = ?1)";
 
-static void prop_run(store *s, const char *sql, int64_t dept, int64_t user, int64_t *out, int ncols)
+static void prop_run(store *s, int64_t dept, int64_t user, int64_t out[10])
 {
-	store_stmt *st = store_prepare(s, sql);
+	store_stmt *st = store_prepare(s, prop_sql);
 	if (!st)
 		exit(1);
 	store_bind_int(st, 1, dept);
-	if (user)
-		store_bind_int(st, 2, user);
+	store_bind_int(st, 2, user);
 	if (store_step(st) != STORE_ROW)
 		exit(1);
-	for (int i = 0; i < ncols; i++)
+	for (int i = 0; i < 10; i++)
 		out[i] = store_int(st, i);
 	store_done(st);
 }
 
-static void do_prop_open(void *v)
+static void do_prop_chips(void *v)
 {
 	struct ctx *c = v;
-	int64_t o[8];
-	prop_run(c->s, prop_open_sql, c->f.dept_id, c->user, o, 8);
-}
-
-static void do_prop_closed(void *v)
-{
-	struct ctx *c = v;
-	int64_t o[2];
-	prop_run(c->s, prop_closed_sql, c->f.dept_id, 0, o, 2);
+	int64_t o[10];
+	prop_run(c->s, c->f.dept_id, c->user, o);
 }
 
 static void do_prop_api(void *v)
 {
-	struct ctx *c = v;
 	do_list(v);
-	int64_t o[10];
-	prop_run(c->s, prop_open_sql, c->f.dept_id, c->user, o, 8);
-	prop_run(c->s, prop_closed_sql, c->f.dept_id, 0, o, 2);
+	do_prop_chips(v);
 }
 
 int main(int argc, char **argv)
 {
 	const char *path = NULL, *dept_slug = "roads";
-	bool with_index = false, keep_index = false;
+	bool proposal = false;
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--db") && i + 1 < argc)
 			path = argv[++i];
@@ -212,13 +203,11 @@ int main(int argc, char **argv)
 			iters = atol(argv[++i]);
 		else if (!strcmp(argv[i], "--budget") && i + 1 < argc)
 			budget = atof(argv[++i]);
-		else if (!strcmp(argv[i], "--with-proposal-index"))
-			with_index = true;
-		else if (!strcmp(argv[i], "--keep-index"))
-			keep_index = true;
+		else if (!strcmp(argv[i], "--proposal"))
+			proposal = true;
 		else {
 			fprintf(stderr, "usage: inbox_bench --db PATH [--dept SLUG] [--iters N] [--budget S] "
-					"[--with-proposal-index [--keep-index]]\n");
+					"[--proposal]\n");
 			return 2;
 		}
 	}
@@ -273,30 +262,20 @@ int main(int argc, char **argv)
 	run_case("list+row-lookups", do_lookups, &c);
 	run_case_n("api-equiv", do_api, &c, 1);
 
-	/* the proposal: same figures, fewer and cheaper queries */
-	if (with_index) {
-		double a = now_us();
-		store_exec(s, "CREATE INDEX IF NOT EXISTS requests_inbox_counts ON requests(dept_id, is_open, status, overdue,"
-			      " assignee_id)");
-		printf("# proposal index built in %.1f s\n", (now_us() - a) / 1e6);
+	/* the proposal: the same ten figures from the counters table (checked equal first) */
+	if (proposal) {
+		int64_t want[10], got[10];
+		api_counts(s, dept, user, &c.f, want);
+		prop_run(s, dept, user, got);
+		for (int k = 0; k < 10; k++)
+			if (got[k] != want[k]) {
+				fprintf(stderr, "inbox_bench: counters give %s = %lld, inbox_count %lld\n", names[k],
+					(long long)got[k], (long long)want[k]);
+				return 1;
+			}
+		run_case("prop:all-chips", do_prop_chips, &c);
+		run_case("prop:api-equiv", do_prop_api, &c);
 	}
-	int64_t want[10], got[10];
-	api_counts(s, dept, user, &c.f, want);
-	prop_run(s, prop_open_sql, dept, user, got, 8);
-	prop_run(s, prop_closed_sql, dept, 0, got + 8, 2);
-	/* got: total, new, open, pending, on_hold, overdue, unassigned, mine, solved, closed */
-	int64_t map[10] = {got[1], got[2], got[3], got[4], got[8], got[9], got[5], got[6], got[7], got[0]};
-	for (int k = 0; k < 10; k++)
-		if (map[k] != want[k]) {
-			fprintf(stderr, "inbox_bench: proposal %s = %lld, inbox_count = %lld\n", names[k], (long long)map[k],
-				(long long)want[k]);
-			return 1;
-		}
-	run_case("prop:open-chips", do_prop_open, &c);
-	run_case("prop:closed-chips", do_prop_closed, &c);
-	run_case("prop:api-equiv", do_prop_api, &c);
-	if (with_index && !keep_index)
-		store_exec(s, "DROP INDEX requests_inbox_counts");
 	store_close(s);
 	return 0;
 }

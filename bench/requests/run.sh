@@ -13,7 +13,7 @@
 #   DURATION=10       seconds per wrk measurement
 #   WARMUP=2          seconds of wrk warm-up before each inbox measurement
 #   CREATE_CONNS=16   wrk connections for the creation run (-t WRK_THREADS)
-#   GET_CONNS=4       wrk connections for the inbox GET runs
+#   GET_CONNS=2       wrk connections for the inbox GET runs
 #   WRK_THREADS=2
 #   SERVER_THREADS=   server pool (default nproc, as majlis serve does)
 #   ITERS=2000        in-process iterations per inbox case (each case also stops
@@ -29,7 +29,7 @@ SIZES=${SIZES:-10000 100000 1000000}
 DURATION=${DURATION:-10}
 WARMUP=${WARMUP:-2}
 CREATE_CONNS=${CREATE_CONNS:-16}
-GET_CONNS=${GET_CONNS:-4}
+GET_CONNS=${GET_CONNS:-2}
 WRK_THREADS=${WRK_THREADS:-2}
 SERVER_THREADS=${SERVER_THREADS:-$(nproc)}
 ITERS=${ITERS:-2000}
@@ -108,6 +108,7 @@ wrk_field() { # file what
 	p99) awk '$1 == "99%" {print $2}' "$1" ;;
 	non2xx) awk '/Non-2xx or 3xx responses:/ {print $NF}' "$1" ;;
 	errors) awk '/Socket errors:/ {gsub(",", ""); print $4 + $6 + $8 + $10}' "$1" ;;
+	count) awk '/ requests in / {print $1}' "$1" ;;
 	esac
 }
 
@@ -205,17 +206,22 @@ for n in $SIZES; do
 		>"$BENCH_DIR/wrk-list-$n.txt" 2>&1
 	stop_server
 	f="$BENCH_DIR/wrk-list-$n.txt"
-	note "$(printf '%8d requests: %8s req/s  p50 %-9s p99 %-9s non-2xx %s  socket errors %s' "$n" "$(wrk_field "$f" rps)" \
-		"$(wrk_field "$f" p50)" "$(wrk_field "$f" p99)" "$(wrk_field "$f" non2xx)" "$(wrk_field "$f" errors)")"
+	note "$(printf '%8d requests: %8s req/s  p50 %-9s p99 %-9s (%s answers)  non-2xx %s  socket errors %s' "$n" \
+		"$(wrk_field "$f" rps)" "$(wrk_field "$f" p50)" "$(wrk_field "$f" p99)" "$(wrk_field "$f" count)" \
+		"$(wrk_field "$f" non2xx)" "$(wrk_field "$f" errors)")"
 	printf 'http\t%s\t%s\t%s\t%s\n' "$n" "$(wrk_field "$f" rps)" "$(wrk_field "$f" p50)" "$(wrk_field "$f" p99)" >>"$BENCH_DIR/http.tsv"
 done
 
 # =====================================================================
 say "4. inbox in-process (inbox_bench: inbox_list / inbox_count, $ITERS iterations or ${BUDGET}s per case; µs)"
+# prop:* rows: patches/02's counters, applied as plain SQL (patches/counters.sql) for the
+# measurement and removed afterwards — unless the binary under test has them already.
 for n in $SIZES; do
 	db="$BENCH_DIR/inbox-$n.db"
-	"$BENCH_DIR/bin/inbox_bench" --db "$db" --iters "$ITERS" --budget "$BUDGET" --with-proposal-index \
-		>"$BENCH_DIR/inproc-$n.tsv"
+	had=$(sqlite3 "$db" "SELECT count(*) FROM sqlite_master WHERE name = 'req_queue_counts'")
+	[[ $had == 1 ]] || sqlite3 "$db" <"$HERE/patches/counters.sql"
+	"$BENCH_DIR/bin/inbox_bench" --db "$db" --iters "$ITERS" --budget "$BUDGET" --proposal >"$BENCH_DIR/inproc-$n.tsv"
+	[[ $had == 1 ]] || sqlite3 "$db" <"$HERE/patches/counters-drop.sql"
 done
 awk -F'\t' '
 	FNR == 1 { f++; split(FILENAME, p, "inproc-"); size[f] = p[2]; sub(/\.tsv$/, "", size[f]) }
@@ -254,10 +260,10 @@ F+=" AND (?7 = 0 OR overdue = 1) AND (?8 IS NULL OR channel = ?8) AND created_at
 say "6. creation on a loaded database: direct request_create on a copy of the 100,000-request database"
 if [[ " $SIZES " == *" 100000 "* ]]; then
 	RC=$(sqlite3 "$BENCH_DIR/inbox-100000.db" "SELECT count(*) FROM request_clocks WHERE state = 'running'")
-	for mode in engine raw raw-fixed; do
+	for mode in engine raw-fixed; do
 		cp "$BENCH_DIR/inbox-100000.db" "$BENCH_DIR/create-loaded.db"
 		rm -f "$BENCH_DIR/create-loaded.db-wal" "$BENCH_DIR/create-loaded.db-shm"
-		"$BENCH_DIR/bin/direct" --db "$BENCH_DIR/create-loaded.db" --mode "$mode" --count 300 >"$BENCH_DIR/loaded-$mode.txt"
+		"$BENCH_DIR/bin/direct" --db "$BENCH_DIR/create-loaded.db" --mode "$mode" --count 100 >"$BENCH_DIR/loaded-$mode.txt"
 		read -r _ n secs rate <"$BENCH_DIR/loaded-$mode.txt"
 		note "direct $mode on 100,000 requests ($RC running clocks): $n creations in $secs s = $rate/s"
 	done

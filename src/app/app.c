@@ -61,6 +61,8 @@ static void read_end(void)
 		store_read_end(s);
 }
 
+void participate_routes(void);
+
 void app_register_routes(void)
 {
 	static bool done;
@@ -82,6 +84,7 @@ void app_register_routes(void)
 	surveys_routes();
 	search_routes();
 	insight_pages_routes();
+	participate_routes();
 }
 
 void app_store_setup(void)

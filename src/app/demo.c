@@ -7,6 +7,9 @@
 #include "features/requests/requests.h"
 #include "features/comments/comments.h"
 #include "features/consultations/consultations.h"
+#include "features/polls/polls.h"
+#include "features/proposals/proposals.h"
+#include "features/surveys/surveys.h"
 #include "web/markdown.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -211,6 +214,112 @@ static bool seed_participation(store *s, arena *a, char *err, size_t errn)
 	return true;
 }
 
+/* Proposal spaces and proposals, polls with ballots, a survey with responses,
+ * voted by eight demo citizens (voter1..8@example.org, password majlis-voter-2026). */
+static bool seed_votes(store *s, arena *a, char *err, size_t errn)
+{
+	int64_t now = now_s();
+	int64_t roads = dept_by_slug(s, "roads"), culture = dept_by_slug(s, "culture");
+	int64_t voters[8];
+	for (int i = 0; i < 8; i++) {
+		voters[i] = user_create(s, arena_printf(a, "voter%d@example.org", i + 1), NULL,
+					arena_printf(a, "Voter %d", i + 1), "majlis-voter-2026", i % 2 ? "fr" : "ar", false);
+		if (voters[i] <= 0) {
+			snprintf(err, errn, "demo: cannot create voter %d", i + 1);
+			return false;
+		}
+	}
+	struct principal *editor = as_user(s, a, "editor@example.org");
+	struct principal *citizen = as_user(s, a, "citizen@example.org");
+	struct proposal_space roads_space = {.dept_id = roads, .open = true, .threshold = 25, .deadline = now + 60 * 86400};
+	struct proposal_space culture_space = {.dept_id = culture, .open = false};
+	if (!proposal_space_set(s, &roads_space, editor->user_id) || !proposal_space_set(s, &culture_space, editor->user_id)) {
+		snprintf(err, errn, "demo: proposal spaces");
+		return false;
+	}
+	static const struct {
+		const char *title, *body;
+		int supports;
+	} props[] = {
+		{"إنارة الممر بين الحي الجديد والسوق",
+		 "الممر الذي يربط الحي الجديد بالسوق مظلم بعد المغرب. نقترح تركيب أعمدة إنارة بالطاقة الشمسية.", 6},
+		{"Une piste cyclable avenue Hassan II",
+		 "Nous proposons une piste cyclable protégée sur l'avenue Hassan II, entre la gare et le lycée.", 3},
+	};
+	for (size_t i = 0; i < sizeof props / sizeof props[0]; i++) {
+		char *html = markdown_render(props[i].body, strlen(props[i].body));
+		struct proposal p = {.dept_id = roads, .author_id = citizen->user_id, .title = props[i].title,
+				     .body = props[i].body, .body_html = arena_strdup(a, html ? html : ""),
+				     .threshold = roads_space.threshold, .deadline = roads_space.deadline};
+		free(html);
+		if (proposal_insert(s, &p) <= 0) {
+			snprintf(err, errn, "demo: proposal %zu", i);
+			return false;
+		}
+		for (int v = 0; v < props[i].supports; v++) {
+			bool reached;
+			proposal_support(s, a, p.id, voters[v], true, now, "http://127.0.0.1:8080", "ar", &reached);
+		}
+		if (i == 0)
+			proposal_answer(s, a, p.id, "under_study",
+					"المصلحة التقنية تدرس كلفة الأعمدة الشمسية وسنعود إليكم قبل نهاية الشهر.",
+					editor->user_id, now, "http://127.0.0.1:8080");
+	}
+	static const char *const opts[] = {"إصلاح الحفر", "الأرصفة", "الإنارة العمومية", "ممرات الراجلين"};
+	struct poll open_poll = {.dept_id = roads, .created_by = editor->user_id,
+				 .question = "ما هي الأولوية لأشغال الطرق هذا العام؟", .max_choices = 1,
+				 .opens_at = now - 86400, .closes_at = now + 20 * 86400, .changeable = true};
+	static const char *const opts2[] = {"Oui", "Non", "Sans avis"};
+	struct poll closed_poll = {.dept_id = roads, .created_by = editor->user_id,
+				   .question = "Faut-il rendre la rue du marché piétonne le samedi ?", .max_choices = 1,
+				   .opens_at = now - 30 * 86400, .closes_at = now - 86400, .results_after_close = true};
+	if (poll_create(s, &open_poll, opts, 4) <= 0 || poll_create(s, &closed_poll, opts2, 3) <= 0) {
+		snprintf(err, errn, "demo: polls");
+		return false;
+	}
+	struct poll_option *o1, *o2;
+	int n1, n2;
+	struct poll tmp;
+	poll_load(s, a, open_poll.id, &tmp, &o1, &n1);
+	poll_load(s, a, closed_poll.id, &tmp, &o2, &n2);
+	/* the closed poll's ballots were cast while it was open */
+	for (int v = 0; v < 8; v++) {
+		int64_t c1 = o1[(v * 3) % n1].id, c2 = o2[v % 3 == 2 ? 1 : 0].id;
+		poll_vote(s, open_poll.id, voters[v], &c1, 1, now);
+		poll_vote(s, closed_poll.id, voters[v], &c2, 1, closed_poll.opens_at + 3600);
+	}
+	struct s_option days[] = {{0, "Monday"}, {0, "Wednesday"}, {0, "Saturday"}, {0, "Sunday"}};
+	struct s_option when[] = {{0, "Morning"}, {0, "Afternoon"}, {0, "Evening"}};
+	struct s_question qs[] = {
+		{.kind = Q_SINGLE, .label = "When do you usually visit the library?", .required = true, .options = when, .noptions = 3},
+		{.kind = Q_MULTIPLE, .label = "Which days should it open longer?", .options = days, .noptions = 4},
+		{.kind = Q_SCALE, .label = "How satisfied are you with the current hours?", .required = true},
+		{.kind = Q_NUMBER, .label = "How many times did you visit last month?", .required = true, .has_min = true,
+		 .has_max = true, .min = 0, .max = 31},
+		{.kind = Q_LONG, .label = "Anything else you would like to tell us?"},
+	};
+	struct survey sv = {.dept_id = culture, .created_by = editor->user_id, .title = "Library opening hours",
+			    .intro = "Help us set the new opening hours of the municipal library.", .opens_at = now - 86400,
+			    .closes_at = now + 30 * 86400, .questions = qs, .nquestions = 5};
+	if (survey_create(s, &sv) <= 0) {
+		snprintf(err, errn, "demo: survey");
+		return false;
+	}
+	struct survey full;
+	survey_load(s, a, sv.id, &full);
+	for (int v = 0; v < 5; v++) {
+		struct s_answer ans[] = {
+			{full.questions[0].id, full.questions[0].options[v % 3].id, NULL, false, 0},
+			{full.questions[1].id, full.questions[1].options[(v + 2) % 4].id, NULL, false, 0},
+			{full.questions[2].id, 0, NULL, true, 2 + v % 4},
+			{full.questions[3].id, 0, NULL, true, v * 2},
+			{full.questions[4].id, 0, v == 0 ? "Please open on Sunday mornings for families." : NULL, false, 0},
+		};
+		survey_respond(s, sv.id, voters[v], ans, v == 0 ? 5 : 4, now);
+	}
+	return true;
+}
+
 bool app_seed_demo(store *s, char *err, size_t errn)
 {
 	if (store_scalar(s, 0, "SELECT count(*) FROM departments", "") > 0) {
@@ -252,7 +361,7 @@ bool app_seed_demo(store *s, char *err, size_t errn)
 			goto done;
 		}
 	}
-	if (!seed_requests(s, a, err, errn) || !seed_participation(s, a, err, errn))
+	if (!seed_requests(s, a, err, errn) || !seed_participation(s, a, err, errn) || !seed_votes(s, a, err, errn))
 		goto done;
 	ok = true;
 done:

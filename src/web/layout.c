@@ -20,6 +20,7 @@ void page_begin(struct req *r, const char *title)
 		 r->lang, lang_dir(r->lang), title, TR(r, "site.name"), stylesheet_url(),
 		 TR(r, "feed.title"), TR(r, "site.name"));
 	nav_link(r, "/posts", "nav.posts");
+	nav_link(r, "/participate", "nav.participate");
 	nav_link(r, "/requests/new", "nav.new_request");
 	nav_link(r, "/search", "nav.search");
 	if (principal_can(who, ROLE_AGENT, 0))
