@@ -1,6 +1,6 @@
 #!/bin/sh
 # Builds the libFuzzer harnesses into build-fuzz/ (or $FUZZ_OUT):
-#   fuzz/build.sh [NAME...]      NAME = fuzz_urlenc, fuzz_cookie, fuzz_markdown, fuzz_open311, fuzz_csv_analyze (default all)
+#   fuzz/build.sh [NAME...]      NAME = any fuzz/NAME.c listed in srcs_for below (default all)
 # Library sources are compiled with -fsanitize=fuzzer-no-link,address,undefined;
 # each harness is linked with -fsanitize=fuzzer,address,undefined.
 # Run one:  build-fuzz/fuzz_urlenc -max_total_time=60 build-fuzz/corpus-urlenc fuzz/corpus/fuzz_urlenc
@@ -23,12 +23,13 @@ srcs_for() {
 	fuzz_markdown) echo "$COMMON src/web/markdown.c" ;;
 	fuzz_open311) echo "$COMMON src/http/kv.c src/http/urlenc.c src/features/requests/open311_args.c" ;;
 	fuzz_csv_analyze) echo "$COMMON $(ls src/text/*.c | grep -v -e cli.c) src/features/insight/analyze.c src/features/insight/csv.c" ;;
+	fuzz_text) echo "$COMMON $(ls src/text/*.c | grep -v -e cli.c -e sentiment_default.c)" ;;
 	fuzz_multipart) echo "$COMMON src/core/config.c src/http/kv.c src/http/urlenc.c src/http/cookie.c src/http/csrf.c src/http/auth.c src/http/router.c src/http/response.c src/http/pagecache.c src/http/server.c" ;;
 	*) echo "fuzz/build.sh: unknown harness $1" >&2; return 1 ;;
 	esac
 }
 
-NAMES=${*:-fuzz_urlenc fuzz_cookie fuzz_markdown fuzz_open311 fuzz_multipart fuzz_csv_analyze}
+NAMES=${*:-fuzz_urlenc fuzz_cookie fuzz_markdown fuzz_open311 fuzz_multipart fuzz_csv_analyze fuzz_text}
 mkdir -p "$OUT/obj"
 for name in $NAMES; do
 	objs=""

@@ -6,7 +6,7 @@
 # its reproducer in that directory, which is then kept and named.
 cd "$(dirname "$0")/.." || exit 1
 SECS=${FUZZ_SECONDS:-8}
-HARNESSES="fuzz_urlenc fuzz_cookie fuzz_markdown fuzz_open311 fuzz_multipart fuzz_csv_analyze"
+HARNESSES="fuzz_urlenc fuzz_cookie fuzz_markdown fuzz_open311 fuzz_multipart fuzz_csv_analyze fuzz_text"
 OUT=${FUZZ_OUT:-build-fuzz}
 n=0
 failed=0

@@ -4,14 +4,19 @@
  * it (store_open: WAL, synchronous=NORMAL, foreign keys on, 16 MB cache).
  *
  *   --mode engine   calls request_create() itself (validation, category and SLA
- *                   policy lookups, the calendar, the inserts, BEGIN IMMEDIATE …
- *                   COMMIT) — what the handler calls, without HTTP and JSON
+ *                   policy lookups, the calendar, the inserts, the search index
+ *                   entry, the insight record with its sentiment scoring,
+ *                   BEGIN IMMEDIATE … COMMIT) — what the handler calls, without
+ *                   HTTP and JSON
  *   --mode raw      only the statements request_create() writes, through the
  *                   sqlite3 API with prepared statements: BEGIN IMMEDIATE; the
  *                   requests row (RETURNING id); the "created" event and the
  *                   updated_at touch; two clocks (first response, resolution)
  *                   and their two "started" events; sla_refresh's UPDATE; the
- *                   notification job; COMMIT — no reads, no validation
+ *                   notification job; COMMIT — no reads, no validation, and
+ *                   not the search-index and insight rows request_create() also
+ *                   writes since the search and insight features (so "raw" is
+ *                   the request's own rows: a stricter baseline than engine)
  *
  *   --mode raw-fixed  raw with sla_refresh's UPDATE as patches/01 rewrites it
  *
@@ -26,6 +31,7 @@
  *
  * Usage: direct --db PATH --mode engine|raw|raw-fixed [--seconds S | --count N] [--profile]
  */
+#include "app/app.h"
 #include "core/arena.h"
 #include "core/util.h"
 #include "features/accounts/accounts.h"
@@ -315,6 +321,7 @@ int main(int argc, char **argv)
 	double t0 = now_sec();
 	long n;
 	if (!strcmp(mode, "engine")) {
+		app_store_setup(); /* the full-text tokenizer, as the server registers it */
 		char *err = NULL;
 		store *s = store_open(path, &err);
 		if (!s) {

@@ -47,6 +47,7 @@
  * The database must exist with the demo data: `majlis init --db PATH --demo`.
  * Usage: gen_requests --db PATH [--requests N] [--seed S] [--batch N]
  */
+#include "app/app.h"
 #include "core/util.h"
 #include "features/accounts/accounts.h"
 #include "store/store.h"
@@ -159,6 +160,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "gen_requests: --db PATH required\n");
 		return 2;
 	}
+	app_store_setup(); /* the full-text tokenizer, as the server registers it */
 	char *err = NULL;
 	store *s = store_open(path, &err);
 	if (!s) {

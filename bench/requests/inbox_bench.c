@@ -26,6 +26,7 @@
  *
  * Usage: inbox_bench --db PATH [--dept SLUG] [--iters N] [--budget S] [--proposal]
  */
+#include "app/app.h"
 #include "core/arena.h"
 #include "core/util.h"
 #include "features/accounts/accounts.h"
@@ -211,6 +212,7 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
+	app_store_setup(); /* the full-text tokenizer, as the server registers it */
 	char *err = NULL;
 	store *s = path ? store_open(path, &err) : NULL;
 	if (!s) {

@@ -10,6 +10,7 @@
 #include "features/polls/polls.h"
 #include "features/proposals/proposals.h"
 #include "features/surveys/surveys.h"
+#include "web/i18n.h"
 #include "web/markdown.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -326,6 +327,9 @@ bool app_seed_demo(store *s, char *err, size_t errn)
 		printf("demo: departments already exist, nothing added\n");
 		return true;
 	}
+	/* Seeding queues emails written from the catalogs. */
+	if (!i18n_init(err, errn))
+		return false;
 	arena *a = arena_new();
 	bool ok = false;
 	for (size_t i = 0; i < sizeof depts / sizeof depts[0]; i++)
@@ -366,5 +370,6 @@ bool app_seed_demo(store *s, char *err, size_t errn)
 	ok = true;
 done:
 	arena_free(a);
+	i18n_shutdown();
 	return ok;
 }

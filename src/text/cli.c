@@ -17,7 +17,8 @@
 #define MAX_LINE (1u << 20)
 #define MAX_FILES 32
 
-static int usage(void)
+/* The usage text to f; 0 when asked for (stdout), 2 after a mistake (stderr). */
+static int usage_to(FILE *f)
 {
 	fputs("usage: majlis text sentiment [--model FILE] [--labels pos,neg[,neu]]\n"
 	      "       majlis text lang | pii | simhash\n"
@@ -25,8 +26,13 @@ static int usage(void)
 	      "       majlis text eval --data FILE.tsv [--labels L,..] [--model FILE] [--holdout K]\n"
 	      "       majlis text train --out FILE [--c C] [--bits B] [--holdout K] [--labels L,..] [--cv-seconds S] DATA.tsv...\n"
 	      "       majlis text bench --data FILE [--model FILE]\n",
-	      stderr);
-	return 2;
+	      f);
+	return f == stdout ? 0 : 2;
+}
+
+static int usage(void)
+{
+	return usage_to(stderr);
 }
 
 static double now_sec(void)
@@ -465,6 +471,8 @@ int text_main(int argc, char **argv)
 	if (argc < 2)
 		return usage();
 	const char *cmd = argv[1];
+	if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help"))
+		return usage_to(stdout);
 	argc--, argv++;
 	if (!strcmp(cmd, "sentiment"))
 		return cmd_sentiment(argc, argv);

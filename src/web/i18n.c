@@ -118,6 +118,8 @@ void i18n_shutdown(void)
 
 static const char *lookup(int li, const char *key)
 {
+	if (!cats[li].n)
+		return NULL; /* not loaded (i18n_init not called): bsearch needs a table */
 	struct entry probe = {(char *)key, NULL};
 	struct entry *e = bsearch(&probe, cats[li].e, cats[li].n, sizeof *cats[li].e, cmp_entry);
 	return e && e->value[0] ? e->value : NULL;
@@ -134,6 +136,8 @@ const char *T(const char *lang, const char *key)
 
 static bool has_key(int li, const char *key)
 {
+	if (!cats[li].n)
+		return false;
 	struct entry probe = {(char *)key, NULL};
 	return bsearch(&probe, cats[li].e, cats[li].n, sizeof *cats[li].e, cmp_entry) != NULL;
 }

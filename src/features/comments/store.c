@@ -3,6 +3,7 @@
  * pages and the JSON API. */
 #include "features/comments/comments.h"
 #include "features/search/search.h"
+#include "features/insight/insight.h"
 #include "features/accounts/accounts.h"
 #include "features/moderation/moderation.h"
 #include "core/log.h"
@@ -530,6 +531,11 @@ bool comment_create(store *s, arena *a, const struct principal *who, const char 
 		ok = store_run(s, "UPDATE comments SET reply_count = reply_count + 1 WHERE id = ?", "i", parent_id) == 1 &&
 		     store_run(s, "UPDATE comments SET thread_count = thread_count + 1 WHERE id = ?", "i", root) == 1;
 	ok = ok && comment_reindex(s, id);
+	if (ok && !official) { /* citizens' words feed public-opinion reading; staff answers do not */
+		struct insight_msg m = {.source = "comment", .source_id = id, .dept_id = t.dept_id, .channel = "web",
+					.text = body, .url = arena_printf(a, "/comments/%lld", (long long)id), .at = now};
+		ok = insight_record(s, &m);
+	}
 	if (!ok || !store_commit(s)) {
 		store_rollback(s);
 		fail(res, 503, "error.unavailable", NULL);
@@ -623,7 +629,7 @@ bool comment_delete(store *s, arena *a, const struct principal *who, int64_t id,
 	}
 	if (store_run(s, "UPDATE comments SET deleted = 1, body = '', body_html = '', norm_hash = '' WHERE id = ? AND deleted = 0",
 		      "i", id) != 1 || (!c.hidden && !count_add(s, c.target_type, c.target_id, -1)) ||
-	    !comment_reindex(s, id) || !store_commit(s)) {
+	    !comment_reindex(s, id) || !insight_forget(s, "comment", id) || !store_commit(s)) {
 		store_rollback(s);
 		fail(res, 503, "error.unavailable", NULL);
 		return false;
@@ -716,6 +722,17 @@ static bool mod_set_hidden(store *s, int64_t id, bool hidden)
 	if (ok && c.hidden != hidden) {
 		ok = store_run(s, "UPDATE comments SET hidden = ? WHERE id = ?", "ii", (int64_t)hidden, id) == 1 &&
 		     (c.deleted || count_add(s, c.target_type, c.target_id, hidden ? -1 : 1)) && comment_reindex(s, id);
+		/* Hidden words (spam, insults) leave public-opinion figures; restored ones return. */
+		if (ok && hidden) {
+			ok = insight_forget(s, "comment", id);
+		} else if (ok && !c.deleted && !c.official) {
+			struct comment_target_info t;
+			struct insight_msg m = {.source = "comment", .source_id = id, .channel = "web", .text = c.body,
+						.url = arena_printf(a, "/comments/%lld", (long long)id), .at = c.created_at};
+			if (comments_target(s, a, c.target_type, c.target_id, NULL, &t))
+				m.dept_id = t.dept_id;
+			ok = insight_record(s, &m);
+		}
 	}
 	arena_free(a);
 	return ok;

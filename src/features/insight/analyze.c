@@ -183,6 +183,8 @@ void insight_analyze(arena *a, const char *text, size_t n, struct insight_analys
 	for (size_t i = 0, w = 0; i < k; i++) {
 		if (t->spans[i].kind != TEXT_TOK_WORD)
 			continue;
+		if (out->nterms == INSIGHT_MAX_TERMS && out->nphrases == INSIGHT_MAX_TERMS)
+			break;
 		const char *ws = t->spans[i].s;
 		size_t wl = t->spans[i].len;
 		if (!t->spans[i].arabic && tl == TEXT_LANG_FR) {

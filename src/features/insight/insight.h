@@ -9,8 +9,8 @@
  * Tables (all owned here):
  *   insight_messages   one row per (source, source_id): scores, dept, category,
  *                      channel, location, area, a PII-masked excerpt (<= 280
- *                      characters, for drill-down), the full text only for
- *                      source "external" (imported; it has no other home)
+ *                      characters, for drill-down), the full text (first
+ *                      64 KB) only for source "external" (it has no other home)
  *   insight_msg_terms  (message, term): distinct stems and 2-word phrases
  *   insight_forms      (stem, surface form, count): the display form of a stem
  *                      (display only: not decremented by insight_forget)
@@ -167,6 +167,28 @@ struct insight_point {
  * of the range are set, empty periods are included (zeros) so that a chart
  * has no holes. Returns the count and an arena array in *out; -1 on error. */
 int insight_series(store *s, arena *a, const struct insight_filter *f, struct insight_point **out);
+
+/* The filter's department restriction as ",1,4," (arena), NULL when
+ * f->depts is NULL (all); and whether the filter can see nothing at all
+ * (depts given and empty). For SQL of the pages that use the same rule. */
+const char *insight_dept_list(arena *a, const struct insight_filter *f);
+bool insight_filter_empty(const struct insight_filter *f);
+
+enum insight_dim { INSIGHT_BY_DEPT, INSIGHT_BY_CATEGORY, INSIGHT_BY_CHANNEL, INSIGHT_BY_SOURCE };
+
+struct insight_slice {
+	int64_t id;            /* dept / category id (0 = none); 0 for channel and source */
+	const char *key;       /* channel or source name; "" for dept and category */
+	int64_t total, pos, neg, neu;
+	double mean_confidence;
+};
+
+/* Totals of the filtered period split by one dimension, largest first (rows
+ * without messages left out); limit 1..500. Returns the count (arena array),
+ * -1 on error. With by = CHANNEL or SOURCE this is also the list of channels
+ * or sources present (what a filter menu needs). */
+int insight_breakdown(store *s, arena *a, const struct insight_filter *f, enum insight_dim by, int limit,
+		      struct insight_slice **out);
 
 struct insight_term {
 	const char *term;      /* the key: a stem, or "stem stem" for a phrase (give it to drill-down) */

@@ -11,11 +11,7 @@ const sent_model *insight_model(void);
 /* Frees it (insight_shutdown). */
 void insight_model_free(void);
 
-/* SQL fragment and binding for the department restriction of a filter:
- * ",1,4," or NULL for all (arena). */
-const char *insight_dept_list(arena *a, const struct insight_filter *f);
-/* true when the filter can see nothing (depts given and empty). */
-bool insight_filter_empty(const struct insight_filter *f);
+/* insight_dept_list and insight_filter_empty: see insight.h. */
 
 /* Scores text[0..n) with the loaded model: *label (model-owned) and *conf;
  * false when there is no model. Per-thread featurizer. */

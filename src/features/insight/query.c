@@ -212,6 +212,47 @@ int insight_series(store *s, arena *a, const struct insight_filter *f, struct in
 	return n;
 }
 
+/* ---- breakdowns ---- */
+
+int insight_breakdown(store *s, arena *a, const struct insight_filter *f, enum insight_dim by, int limit,
+		      struct insight_slice **out)
+{
+	*out = NULL;
+	if (insight_filter_empty(f))
+		return 0;
+	limit = limit < 1 ? 1 : limit > 500 ? 500 : limit;
+#define B_SQL(col) "SELECT " col ", sum(n), sum(n_pos), sum(n_neg), sum(n_neu), sum(conf_sum) FROM insight_agg_sent" \
+		   " WHERE" W_AGG " AND (?6 IS NULL OR channel = ?6) AND (?7 IS NULL OR source = ?7)" \
+		   " GROUP BY " col " HAVING sum(n) > 0 ORDER BY 2 DESC, 1 LIMIT ?8"
+	const char *sql = by == INSIGHT_BY_DEPT ? B_SQL("dept_id") : by == INSIGHT_BY_CATEGORY ? B_SQL("category_id")
+			: by == INSIGHT_BY_CHANNEL ? B_SQL("channel") : B_SQL("source");
+#undef B_SQL
+	store_stmt *st = store_prepare(s, sql);
+	if (!st)
+		return -1;
+	bind_filter(st, a, f, f->from_day, f->to_day);
+	store_bind_int(st, 8, limit);
+	bool named = by == INSIGHT_BY_CHANNEL || by == INSIGHT_BY_SOURCE;
+	struct insight_slice *v = arena_alloc(a, (size_t)limit * sizeof *v);
+	int n = 0, rc;
+	while ((rc = store_step(st)) == STORE_ROW && n < limit) {
+		struct insight_slice *x = &v[n++];
+		x->id = named ? 0 : store_int(st, 0);
+		x->key = named ? arena_strdup(a, store_text(st, 0)) : "";
+		x->total = store_int(st, 1);
+		x->pos = store_int(st, 2);
+		x->neg = store_int(st, 3);
+		x->neu = store_int(st, 4);
+		int64_t scored = x->pos + x->neg + x->neu;
+		x->mean_confidence = scored ? store_double(st, 5) / (double)scored : 0;
+	}
+	store_done(st);
+	if (rc != STORE_DONE && rc != STORE_ROW)
+		return -1;
+	*out = v;
+	return n;
+}
+
 /* ---- terms ---- */
 
 /* The display of a term key: most frequent surface form of each stem. */

@@ -6,6 +6,7 @@
 #include "core/log.h"
 #include "core/util.h"
 #include "jobs/jobs.h"
+#include "text/common.h"
 #include "text/pii.h"
 #include <jansson.h>
 #include <math.h>
@@ -175,7 +176,7 @@ bool insight_record(store *s, const struct insight_msg *m)
 	store_bind_text(st, k++, area);
 	store_bind_text(st, k++, url);
 	store_bind_text(st, k++, excerpt_of(a, text));
-	store_bind_text(st, k++, external ? text : NULL);
+	store_bind_text(st, k++, external ? arena_strndup(a, text, text_clamp_len(text, strlen(text))) : NULL);
 	store_bind_int(st, k++, day);
 	store_bind_int(st, k++, at);
 	int64_t id = -1;

@@ -1,6 +1,7 @@
 /* Proposals: storage, supports and answers (with their emails). */
 #include "features/proposals/proposals.h"
 #include "features/search/search.h"
+#include "features/insight/insight.h"
 #include "features/accounts/accounts.h"
 #include "core/util.h"
 #include "jobs/jobs.h"
@@ -139,7 +140,12 @@ int64_t proposal_insert(store *s, struct proposal *p)
 		"iiitttiiii", p->dept_id, p->consultation_id, p->author_id, p->title, p->body, p->body_html, p->threshold,
 		p->deadline, now, now);
 	p->created_at = now;
-	if (p->id <= 0 || !proposal_reindex(s, p->id) || !store_commit(s)) {
+	struct insight_msg m = {.source = "proposal", .source_id = p->id, .dept_id = p->dept_id, .channel = "web",
+				.text = p->body, .at = now};
+	char url[48];
+	snprintf(url, sizeof url, "/proposals/%lld", (long long)p->id);
+	m.url = url;
+	if (p->id <= 0 || !proposal_reindex(s, p->id) || !insight_record(s, &m) || !store_commit(s)) {
 		store_rollback(s);
 		return -1;
 	}

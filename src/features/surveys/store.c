@@ -1,5 +1,6 @@
 /* Surveys: storage and the response transaction. */
 #include "features/surveys/surveys.h"
+#include "features/insight/insight.h"
 #include "core/util.h"
 #include <string.h>
 
@@ -225,6 +226,18 @@ enum respond_result survey_respond(store *s, int64_t survey_id, int64_t user_id,
 		int rc = store_step(st);
 		store_done(st);
 		if (rc != STORE_DONE)
+			goto fail;
+	}
+	/* Free-text answers are citizens' words: they feed public-opinion reading. */
+	int64_t dept = store_scalar(s, 0, "SELECT dept_id FROM surveys WHERE id = ?", "i", survey_id);
+	for (int i = 0; i < n; i++) {
+		if (!ans[i].text || !*ans[i].text)
+			continue;
+		int64_t aid = store_scalar(s, 0, "SELECT id FROM survey_answers WHERE response_id = ? AND question_id = ?", "ii", rid,
+					   ans[i].question_id);
+		struct insight_msg m = {.source = "survey_answer", .source_id = aid, .dept_id = dept, .channel = "web",
+					.text = ans[i].text, .at = now};
+		if (aid <= 0 || !insight_record(s, &m))
 			goto fail;
 	}
 	if (store_run(s, "UPDATE surveys SET responses = responses + 1 WHERE id = ?", "i", survey_id) != 1 || !store_commit(s))
