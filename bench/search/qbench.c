@@ -104,6 +104,14 @@ int main(int argc, char **argv)
 		free(dup);
 		sb_free(&e);
 	}
+	/* the plan of search_run's ranking statement (as in src/features/search/index.c) */
+	store_stmt *ep = store_prepare(s, "EXPLAIN QUERY PLAN SELECT m.doc_type, snippet(search_fts, 1, char(2), char(3), '', 14),"
+		" bm25(search_fts, 4.0, 1.0) FROM search_fts JOIN search_meta m ON m.rowid = search_fts.rowid"
+		" WHERE search_fts MATCH 'x' AND m.at >= 0 AND m.visibility = 0 ORDER BY bm25(search_fts, 4.0, 1.0) LIMIT 20");
+	while (ep && store_step(ep) == STORE_ROW)
+		printf("plan: %s\n", store_text(ep, 3));
+	if (ep)
+		store_done(ep);
 	printf("queries: %zu (rare < 100 matches: %ld, medium: %ld, common >= 10,000: %ld)\n", nq, ncls[0], ncls[1], ncls[2]);
 	if (paths) {
 		char name[512];

@@ -65,12 +65,6 @@ bash "$HERE/queries.sh" "$DATA" >"$BENCH_DIR/queries.txt"
 
 say "1. in-process: search_run over $DOCS documents, $ROUNDS rounds"
 "$BENCH_DIR/bin/qbench" --db "$DB" --queries "$BENCH_DIR/queries.txt" --rounds "$ROUNDS" --paths "$BENCH_DIR/paths" | tee "$BENCH_DIR/qbench.txt" >&2
-say "query plan (search_run's statement, as in src/features/search/index.c)"
-sqlite3 "$DB" "EXPLAIN QUERY PLAN SELECT m.doc_type, snippet(search_fts, 1, char(2), char(3), '…', 14), bm25(search_fts, 4.0, 1.0)
- FROM search_fts JOIN search_meta m ON m.rowid = search_fts.rowid WHERE search_fts MATCH 'x' AND (NULL IS NULL OR m.doc_type = NULL)
- AND (0 = 0 OR m.dept_id = 0) AND m.at >= 0 AND m.at <= 9e18 AND ((m.visibility = 0 AND m.at <= 9e18) OR 0 = 1)
- ORDER BY bm25(search_fts, 4.0, 1.0) LIMIT 20" 2>&1 | sed 's/^/   /' >&2 || true
-
 say "2. HTTP: GET /api/v1/search?q=…, wrk -t$WRK_THREADS -c$CONNS -d${DURATION}s --latency"
 B="http://127.0.0.1:$PORT"
 "$MAJLIS" serve --db "$DB" --listen "127.0.0.1:$PORT" --threads "$SERVER_THREADS" --quiet >"$BENCH_DIR/serve.log" 2>&1 &

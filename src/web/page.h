@@ -3,6 +3,7 @@
 #ifndef MAJLIS_WEB_PAGE_H
 #define MAJLIS_WEB_PAGE_H
 #include "http/http.h"
+#include "store/store.h"
 #include "web/html.h"
 #include "web/i18n.h"
 
@@ -17,6 +18,10 @@ void page_begin(struct req *r, const char *title);
 void page_end(struct req *r);
 /* page_begin + a heading and a paragraph with the message + page_end + resp_html. */
 void page_message(struct req *r, int status, const char *title_key, const char *msg_key);
+
+/* This thread's database connection; when it cannot be had, answers 503 (in
+ * the route's language and form) and returns NULL — handlers just return. */
+store *req_store(struct req *r);
 
 /* The language for r: account, ?lang=, lang cookie, Accept-Language, default.
  * Used as http_lang_hook. */

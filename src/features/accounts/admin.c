@@ -6,14 +6,6 @@
 #include "web/page.h"
 #include <string.h>
 
-static store *db(struct req *r)
-{
-	store *s = store_thread();
-	if (!s)
-		resp_error(r, 503, "error.unavailable");
-	return s;
-}
-
 static void admin_home(struct req *r)
 {
 	struct principal *p = req_who(r);
@@ -56,7 +48,7 @@ static bool valid_name(const char *s)
 
 static void departments_page(struct req *r, int status, const struct form_errors *e)
 {
-	store *s = db(r);
+	store *s = req_store(r);
 	if (!s)
 		return;
 	struct department *d;
@@ -100,7 +92,7 @@ static void check_names(struct req *r, struct form_errors *e)
 
 static void departments_post(struct req *r)
 {
-	store *s = db(r);
+	store *s = req_store(r);
 	if (!s)
 		return;
 	struct form_errors e = {0};
@@ -125,7 +117,7 @@ static void departments_post(struct req *r)
 
 static void department_update(struct req *r)
 {
-	store *s = db(r);
+	store *s = req_store(r);
 	if (!s)
 		return;
 	int64_t id = req_param_id(r, 0);
@@ -154,7 +146,7 @@ static bool may_manage(const struct principal *p, int64_t dept_id)
 
 static void staff_get(struct req *r)
 {
-	store *s = db(r);
+	store *s = req_store(r);
 	if (!s)
 		return;
 	struct principal *p = req_who(r);
@@ -192,7 +184,7 @@ static void staff_get(struct req *r)
 
 static void user_page(struct req *r, int status, const char *notice)
 {
-	store *s = db(r);
+	store *s = req_store(r);
 	if (!s)
 		return;
 	struct principal *p = req_who(r);
@@ -268,7 +260,7 @@ static bool role_form(struct req *r, enum role *role, int64_t *dept)
 
 static void user_role_add(struct req *r)
 {
-	store *s = db(r);
+	store *s = req_store(r);
 	enum role role;
 	int64_t dept, uid = req_param_id(r, 0);
 	struct user u;
@@ -286,7 +278,7 @@ static void user_role_add(struct req *r)
 
 static void user_role_remove(struct req *r)
 {
-	store *s = db(r);
+	store *s = req_store(r);
 	enum role role;
 	int64_t dept, uid = req_param_id(r, 0);
 	if (!s || !role_form(r, &role, &dept))
@@ -301,7 +293,7 @@ static void user_role_remove(struct req *r)
 
 static void user_enable_disable(struct req *r, bool disable)
 {
-	store *s = db(r);
+	store *s = req_store(r);
 	int64_t uid = req_param_id(r, 0);
 	if (!s)
 		return;
@@ -324,7 +316,7 @@ static void user_enable(struct req *r) { user_enable_disable(r, false); }
 
 static void tokens_page(struct req *r, int status, const char *new_token, const struct form_errors *e)
 {
-	store *s = db(r);
+	store *s = req_store(r);
 	if (!s)
 		return;
 	page_begin(r, TR(r, "admin.tokens"));
@@ -377,7 +369,7 @@ static void tokens_get(struct req *r) { tokens_page(r, 200, NULL, NULL); }
 
 static void tokens_post(struct req *r)
 {
-	store *s = db(r);
+	store *s = req_store(r);
 	if (!s)
 		return;
 	struct form_errors e = {0};
@@ -408,7 +400,7 @@ static void tokens_post(struct req *r)
 
 static void token_revoke_post(struct req *r)
 {
-	store *s = db(r);
+	store *s = req_store(r);
 	if (!s)
 		return;
 	int64_t id = req_param_id(r, 0);

@@ -19,14 +19,6 @@
 #define REASON_MAX 1000
 #define MIN_AGE_MAX_HOURS (24 * 365)
 
-static store *db(struct req *r)
-{
-	store *s = store_thread();
-	if (!s)
-		resp_error(r, 503, "error.unavailable");
-	return s;
-}
-
 static void write_date(struct req *r, int64_t t)
 {
 	h_raw(&r->out, "<time>");
@@ -68,7 +60,7 @@ static const char *name_of(struct req *r, store *s, int64_t id)
 
 static void accounts_get(struct req *r)
 {
-	store *s = db(r);
+	store *s = req_store(r);
 	if (!s)
 		return;
 	const char *q = kv_get(&r->query, "q");
@@ -131,7 +123,7 @@ static void accounts_get(struct req *r)
 
 static void account_control_page(struct req *r, int status, const struct form_errors *e, const char *notice)
 {
-	store *s = db(r);
+	store *s = req_store(r);
 	if (!s)
 		return;
 	struct user u;
@@ -293,7 +285,7 @@ static bool do_lift(struct req *r, store *s, const struct user *u)
 
 static void verify_post(struct req *r)
 {
-	store *s = db(r);
+	store *s = req_store(r);
 	struct user u;
 	if (!s || !control_target(r, s, &u))
 		return;
@@ -306,7 +298,7 @@ static void verify_post(struct req *r)
 
 static void suspend_post(struct req *r)
 {
-	store *s = db(r);
+	store *s = req_store(r);
 	struct user u;
 	if (!s || !control_target(r, s, &u))
 		return;
@@ -326,7 +318,7 @@ static void suspend_post(struct req *r)
 
 static void unsuspend_post(struct req *r)
 {
-	store *s = db(r);
+	store *s = req_store(r);
 	struct user u;
 	if (!s || !control_target(r, s, &u))
 		return;
@@ -398,7 +390,7 @@ static bool api_target(struct req *r, store *s, struct user *u, bool need_contro
 
 static void api_status(struct req *r)
 {
-	store *s = db(r);
+	store *s = req_store(r);
 	struct user u;
 	if (!s || !api_target(r, s, &u, false))
 		return;
@@ -407,7 +399,7 @@ static void api_status(struct req *r)
 
 static void api_verify(struct req *r)
 {
-	store *s = db(r);
+	store *s = req_store(r);
 	struct user u;
 	if (!s || !api_target(r, s, &u, true))
 		return;
@@ -421,7 +413,7 @@ static void api_verify(struct req *r)
 /* POST /api/v1/accounts/:id/suspension {"hours":N | "days":N, "reason":"..."} */
 static void api_suspend(struct req *r)
 {
-	store *s = db(r);
+	store *s = req_store(r);
 	struct user u;
 	if (!s || !api_target(r, s, &u, true))
 		return;
@@ -466,7 +458,7 @@ static void api_suspend(struct req *r)
 
 static void api_lift(struct req *r)
 {
-	store *s = db(r);
+	store *s = req_store(r);
 	struct user u;
 	if (!s || !api_target(r, s, &u, true))
 		return;
@@ -480,7 +472,7 @@ static void api_lift(struct req *r)
 /* GET /api/v1/verifications: the latest 200, newest first. */
 static void api_verifications(struct req *r)
 {
-	store *s = db(r);
+	store *s = req_store(r);
 	if (!s)
 		return;
 	json_t *arr = json_array();
@@ -502,7 +494,7 @@ static void api_verifications(struct req *r)
 
 static void settings_page(struct req *r, int status, const struct form_errors *e, const char *notice)
 {
-	store *s = db(r);
+	store *s = req_store(r);
 	if (!s)
 		return;
 	char *thr = setting_get(s, r->a, "flag_threshold"), *age = setting_get(s, r->a, "participation_min_age_hours");
@@ -530,7 +522,7 @@ static void settings_get(struct req *r) { settings_page(r, 200, NULL, NULL); }
 
 static void settings_post(struct req *r)
 {
-	store *s = db(r);
+	store *s = req_store(r);
 	if (!s)
 		return;
 	struct form_errors e = {0};

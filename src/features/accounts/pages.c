@@ -13,14 +13,6 @@
 #define SIGNUP_IP_MAX 10
 #define WINDOW 900          /* 15 minutes */
 
-static store *db_or_503(struct req *r)
-{
-	store *s = store_thread();
-	if (!s)
-		resp_error(r, 503, "error.unavailable");
-	return s;
-}
-
 /* "Try again in N minutes" in the user's language, as a 429 page with the form. */
 static const char *retry_message(struct req *r, int seconds)
 {
@@ -72,7 +64,7 @@ static void make_dummy(void)
 
 static void login_post(struct req *r)
 {
-	store *s = db_or_503(r);
+	store *s = req_store(r);
 	if (!s)
 		return;
 	const char *login = kv_get(&r->form, "email");
@@ -121,7 +113,7 @@ static void login_post(struct req *r)
 
 static void logout_post(struct req *r)
 {
-	store *s = db_or_503(r);
+	store *s = req_store(r);
 	if (!s)
 		return;
 	if (req_who(r))
@@ -172,7 +164,7 @@ static void check_new_password(struct form_errors *e, const char *pw, const char
 
 static void signup_post(struct req *r)
 {
-	store *s = db_or_503(r);
+	store *s = req_store(r);
 	if (!s)
 		return;
 	const char *name = kv_get(&r->form, "name");
@@ -259,7 +251,7 @@ static void account_get(struct req *r)
 
 static void account_lang_post(struct req *r)
 {
-	store *s = db_or_503(r);
+	store *s = req_store(r);
 	if (!s)
 		return;
 	const char *lang = kv_get(&r->form, "lang");
@@ -276,7 +268,7 @@ static void account_lang_post(struct req *r)
 
 static void account_password_post(struct req *r)
 {
-	store *s = db_or_503(r);
+	store *s = req_store(r);
 	if (!s)
 		return;
 	struct principal *p = req_who(r);

@@ -10,14 +10,6 @@
 
 #define RESET_TTL 3600
 
-static store *db(struct req *r)
-{
-	store *s = store_thread();
-	if (!s)
-		resp_error(r, 503, "error.unavailable");
-	return s;
-}
-
 static void forgot_form(struct req *r, int status, const struct form_errors *e, const char *notice_key)
 {
 	page_begin(r, TR(r, "reset.title"));
@@ -40,7 +32,7 @@ static void forgot_get(struct req *r) { forgot_form(r, 200, NULL, NULL); }
 
 static void forgot_post(struct req *r)
 {
-	store *s = db(r);
+	store *s = req_store(r);
 	if (!s)
 		return;
 	bool is_email = false;
@@ -120,7 +112,7 @@ static void reset_form(struct req *r, int status, const char *token, const struc
 
 static void reset_get(struct req *r)
 {
-	store *s = db(r);
+	store *s = req_store(r);
 	int64_t rid;
 	if (!s)
 		return;
@@ -135,7 +127,7 @@ static void reset_get(struct req *r)
 
 static void reset_post(struct req *r)
 {
-	store *s = db(r);
+	store *s = req_store(r);
 	int64_t rid = 0;
 	if (!s)
 		return;

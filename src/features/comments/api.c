@@ -11,14 +11,6 @@
 
 int comments_flag(struct req *r, store *s, const struct comment *c, const char *reason, const char *note, bool *hidden);
 
-static store *db(struct req *r)
-{
-	store *s = store_thread();
-	if (!s)
-		resp_error(r, 503, "error.unavailable");
-	return s;
-}
-
 static json_t *iso(int64_t t)
 {
 	if (!t)
@@ -119,7 +111,7 @@ static bool int_param(struct req *r, const char *name, int64_t min, int64_t max,
 
 static void list(struct req *r)
 {
-	store *s = db(r);
+	store *s = req_store(r);
 	if (!s)
 		return;
 	static const char *const known[] = {"target_type", "target_id", "sort", "cursor", "limit", "replies", "lang", NULL};
@@ -191,7 +183,7 @@ static bool load(struct req *r, store *s, struct comment *c)
 
 static void get_one(struct req *r)
 {
-	store *s = db(r);
+	store *s = req_store(r);
 	struct comment c;
 	if (!s || !load(r, s, &c))
 		return;
@@ -200,7 +192,7 @@ static void get_one(struct req *r)
 
 static void replies(struct req *r)
 {
-	store *s = db(r);
+	store *s = req_store(r);
 	struct comment c;
 	if (!s || !load(r, s, &c))
 		return;
@@ -283,7 +275,7 @@ static bool int_field(struct req *r, json_t *root, const char *name, bool requir
 
 static void create(struct req *r)
 {
-	store *s = db(r);
+	store *s = req_store(r);
 	if (!s)
 		return;
 	static const char *const fields[] = {"target_type", "target_id", "parent_id", "body", NULL};
@@ -314,7 +306,7 @@ static void create(struct req *r)
 
 static void update(struct req *r)
 {
-	store *s = db(r);
+	store *s = req_store(r);
 	struct comment c, out;
 	if (!s || !load(r, s, &c))
 		return;
@@ -339,7 +331,7 @@ static void update(struct req *r)
 
 static void delete(struct req *r)
 {
-	store *s = db(r);
+	store *s = req_store(r);
 	struct comment c;
 	if (!s || !load(r, s, &c))
 		return;
@@ -355,7 +347,7 @@ static void delete(struct req *r)
 
 static void vote(struct req *r)
 {
-	store *s = db(r);
+	store *s = req_store(r);
 	struct comment c, out;
 	if (!s || !load(r, s, &c))
 		return;
@@ -383,7 +375,7 @@ static void vote(struct req *r)
 
 static void flag(struct req *r)
 {
-	store *s = db(r);
+	store *s = req_store(r);
 	struct comment c;
 	if (!s || !load(r, s, &c))
 		return;

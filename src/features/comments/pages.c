@@ -12,14 +12,6 @@
 
 #define FLAG_NOTE_MAX 500
 
-static store *db(struct req *r)
-{
-	store *s = store_thread();
-	if (!s)
-		resp_error(r, 503, "error.unavailable");
-	return s;
-}
-
 static enum comment_sort sort_of(const char *v)
 {
 	if (v && !strcmp(v, "oldest"))
@@ -245,7 +237,7 @@ static bool load(struct req *r, store *s, struct comment *c, struct comment_targ
 
 static void thread_page(struct req *r)
 {
-	store *s = db(r);
+	store *s = req_store(r);
 	struct comment c;
 	struct comment_target_info t;
 	if (!s || !load(r, s, &c, &t))
@@ -320,7 +312,7 @@ static void form_page(struct req *r, store *s, int status, const char *type, int
 
 static void reply_get(struct req *r)
 {
-	store *s = db(r);
+	store *s = req_store(r);
 	struct comment c;
 	struct comment_target_info t;
 	if (!s || !load(r, s, &c, &t))
@@ -353,7 +345,7 @@ static void write_failed(struct req *r, store *s, const struct comment_result *r
 
 static void create_post(struct req *r)
 {
-	store *s = db(r);
+	store *s = req_store(r);
 	if (!s)
 		return;
 	const char *type = kv_get(&r->form, "target_type");
@@ -393,7 +385,7 @@ static void edit_form(struct req *r, int status, const struct comment *c, const 
 
 static void edit_get(struct req *r)
 {
-	store *s = db(r);
+	store *s = req_store(r);
 	struct comment c;
 	struct comment_target_info t;
 	if (!s || !load(r, s, &c, &t))
@@ -411,7 +403,7 @@ static void edit_get(struct req *r)
 
 static void edit_post(struct req *r)
 {
-	store *s = db(r);
+	store *s = req_store(r);
 	struct comment c, out;
 	struct comment_target_info t;
 	if (!s || !load(r, s, &c, &t))
@@ -435,7 +427,7 @@ static void edit_post(struct req *r)
 
 static void delete_post(struct req *r)
 {
-	store *s = db(r);
+	store *s = req_store(r);
 	struct comment c;
 	struct comment_target_info t;
 	if (!s || !load(r, s, &c, &t))
@@ -452,7 +444,7 @@ static void delete_post(struct req *r)
 
 static void vote_post(struct req *r)
 {
-	store *s = db(r);
+	store *s = req_store(r);
 	struct comment c, out;
 	struct comment_target_info t;
 	if (!s || !load(r, s, &c, &t))
@@ -500,7 +492,7 @@ static void flag_form(struct req *r, int status, const struct comment *c, const 
 
 static void flag_get(struct req *r)
 {
-	store *s = db(r);
+	store *s = req_store(r);
 	struct comment c;
 	struct comment_target_info t;
 	if (!s || !load(r, s, &c, &t))
@@ -554,7 +546,7 @@ int comments_flag(struct req *r, store *s, const struct comment *c, const char *
 
 static void flag_post(struct req *r)
 {
-	store *s = db(r);
+	store *s = req_store(r);
 	struct comment c;
 	struct comment_target_info t;
 	if (!s || !load(r, s, &c, &t))

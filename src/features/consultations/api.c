@@ -1,20 +1,13 @@
 /* JSON API: /api/v1/consultations. Reads are public (published ones); writes
  * need the editor role in the consultation's department. Documents are
  * attached through the staff form (multipart); the API lists them. */
+#include "web/page.h"
 #include "features/consultations/internal.h"
 #include "features/accounts/accounts.h"
 #include "features/audit/audit.h"
 #include "features/comments/comments.h"
 #include "core/util.h"
 #include <string.h>
-
-static store *db(struct req *r)
-{
-	store *s = store_thread();
-	if (!s)
-		resp_error(r, 503, "error.unavailable");
-	return s;
-}
 
 static json_t *iso(int64_t t)
 {
@@ -56,7 +49,7 @@ static json_t *consult_json(struct req *r, store *s, const struct consultation *
 
 static void list(struct req *r)
 {
-	store *s = db(r);
+	store *s = req_store(r);
 	if (!s)
 		return;
 	static const char *const known[] = {"status", "dept", "cursor", "limit", "lang"};
@@ -124,7 +117,7 @@ static bool load_for(struct req *r, store *s, struct consultation *c, bool write
 
 static void get_one(struct req *r)
 {
-	store *s = db(r);
+	store *s = req_store(r);
 	struct consultation c;
 	if (!s || !load_for(r, s, &c, false))
 		return;
@@ -208,7 +201,7 @@ static void invalid(struct req *r, const struct form_errors *e)
 
 static void create(struct req *r)
 {
-	store *s = db(r);
+	store *s = req_store(r);
 	if (!s)
 		return;
 	struct consult_input in = {0};
@@ -242,7 +235,7 @@ static void create(struct req *r)
 
 static void update(struct req *r)
 {
-	store *s = db(r);
+	store *s = req_store(r);
 	struct consultation c;
 	if (!s || !load_for(r, s, &c, true))
 		return;
@@ -273,7 +266,7 @@ static void update(struct req *r)
 
 static void close_it(struct req *r)
 {
-	store *s = db(r);
+	store *s = req_store(r);
 	struct consultation c;
 	if (!s || !load_for(r, s, &c, true))
 		return;

@@ -1,5 +1,6 @@
 /* Consultation pages: the public list (open first) and page with its comment
  * thread; the staff list, create/edit form with documents, and close form. */
+#include "web/page.h"
 #include "features/consultations/internal.h"
 #include "features/accounts/accounts.h"
 #include "features/audit/audit.h"
@@ -8,14 +9,6 @@
 #include "core/util.h"
 #include "http/urlenc.h"
 #include <string.h>
-
-static store *db(struct req *r)
-{
-	store *s = store_thread();
-	if (!s)
-		resp_error(r, 503, "error.unavailable");
-	return s;
-}
 
 static const char *dept_label(store *s, arena *a, int64_t id, const char *lang)
 {
@@ -38,7 +31,7 @@ static void status_chip(struct req *r, enum consult_status st)
 
 static void list_page(struct req *r)
 {
-	store *s = db(r);
+	store *s = req_store(r);
 	if (!s)
 		return;
 	struct consult_filter f = {.status = CONSULT_LIST_PUBLIC, .cursor = kv_get(&r->query, "cursor"), .limit = 20};
@@ -121,7 +114,7 @@ static void render(struct req *r, store *s, const struct consultation *c, int64_
 
 static void show(struct req *r)
 {
-	store *s = db(r);
+	store *s = req_store(r);
 	if (!s)
 		return;
 	struct consultation c;
@@ -171,7 +164,7 @@ static struct option *dept_options(struct req *r, store *s, int *count)
 
 static void staff_list(struct req *r)
 {
-	store *s = db(r);
+	store *s = req_store(r);
 	if (!s)
 		return;
 	int nd;
@@ -298,7 +291,7 @@ static void edit_form(struct req *r, store *s, int status, const struct consulta
 
 static void new_get(struct req *r)
 {
-	store *s = db(r);
+	store *s = req_store(r);
 	if (!s)
 		return;
 	struct consultation c = {0};
@@ -322,7 +315,7 @@ static bool load_staff(struct req *r, store *s, struct consultation *c)
 
 static void edit_get(struct req *r)
 {
-	store *s = db(r);
+	store *s = req_store(r);
 	struct consultation c;
 	if (!s || !load_staff(r, s, &c))
 		return;
@@ -368,7 +361,7 @@ static void take_documents(struct req *r, struct consultation *c, struct form_er
 
 static void save(struct req *r, int64_t id)
 {
-	store *s = db(r);
+	store *s = req_store(r);
 	if (!s)
 		return;
 	struct consultation c = {0};
@@ -417,7 +410,7 @@ static void update_post(struct req *r) { save(r, req_param_id(r, 0)); }
 
 static void close_post(struct req *r)
 {
-	store *s = db(r);
+	store *s = req_store(r);
 	struct consultation c;
 	if (!s || !load_staff(r, s, &c))
 		return;

@@ -12,14 +12,6 @@
 #include <math.h>
 #include <string.h>
 
-static store *db(struct req *r)
-{
-	store *s = store_thread();
-	if (!s)
-		resp_error(r, 503, "error.unavailable");
-	return s;
-}
-
 /* ---- helpers shared by the dashboard files ---- */
 
 const char *dash_day(struct req *r, int32_t day)
@@ -587,7 +579,7 @@ static void filters_form(struct req *r, store *s, const struct dash_view *v)
 
 static void dashboard(struct req *r)
 {
-	store *s = db(r);
+	store *s = req_store(r);
 	if (!s)
 		return;
 	struct dash_view v;
@@ -631,7 +623,7 @@ static void dashboard(struct req *r)
 
 static void export_block(struct req *r)
 {
-	store *s = db(r);
+	store *s = req_store(r);
 	if (!s)
 		return;
 	struct dash_view v;
@@ -649,7 +641,7 @@ static void export_block(struct req *r)
 
 static void messages_page(struct req *r)
 {
-	store *s = db(r);
+	store *s = req_store(r);
 	if (!s)
 		return;
 	struct dash_view v;
@@ -661,7 +653,7 @@ static void messages_page(struct req *r)
 
 static void digest_send(struct req *r)
 {
-	store *s = db(r);
+	store *s = req_store(r);
 	if (!s)
 		return;
 	const char *week = req_param(r, "week");

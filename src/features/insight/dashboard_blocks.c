@@ -5,6 +5,7 @@
  * order. Times are ISO-8601 UTC, days YYYY-MM-DD in the administration's zone,
  * shares between 0 and 1, net sentiment in percent points. */
 #include "features/insight/dashboard.h"
+#include "web/csv_out.h"
 #include "core/util.h"
 #include "web/page.h"
 #include <math.h>
@@ -176,13 +177,7 @@ static void csv_field(strbuf *sb, json_t *x)
 		if (isfinite(d))
 			sb_printf(sb, "%.6g", d);
 	} else if (json_is_string(x)) {
-		sb_putc(sb, '"');
-		for (const char *p = json_string_value(x); *p; p++) {
-			if (*p == '"')
-				sb_putc(sb, '"');
-			sb_putc(sb, *p);
-		}
-		sb_putc(sb, '"');
+		csv_put(sb, json_string_value(x));
 	} else if (json_is_boolean(x)) {
 		sb_puts(sb, json_is_true(x) ? "true" : "false");
 	}

@@ -8,19 +8,12 @@
 #include "http/urlenc.h"
 #include "web/chart.h"
 #include "web/page.h"
+#include "web/csv_out.h"
 #include <ctype.h>
 #include <string.h>
 
 #define PAGE_SIZE 20
 #define POLL_TTL 5
-
-static store *db(struct req *r)
-{
-	store *s = store_thread();
-	if (!s)
-		resp_error(r, 503, "error.unavailable");
-	return s;
-}
 
 static json_t *iso(int64_t t)
 {
@@ -132,7 +125,7 @@ static void poll_meta(struct req *r, const struct poll *p, int64_t now)
 
 static void list_page(struct req *r)
 {
-	store *s = db(r);
+	store *s = req_store(r);
 	if (!s)
 		return;
 	const char *state = kv_get(&r->query, "state"), *dept = kv_get(&r->query, "dept"), *pg = kv_get(&r->query, "page");
@@ -239,7 +232,7 @@ static void show_poll(struct req *r, store *s, const struct poll *p, const struc
 
 static void show(struct req *r)
 {
-	store *s = db(r);
+	store *s = req_store(r);
 	struct poll p;
 	struct poll_option *o;
 	int n;
@@ -283,7 +276,7 @@ static int vote_common(struct req *r, store *s, const struct poll *p, const int6
 
 static void vote_form(struct req *r)
 {
-	store *s = db(r);
+	store *s = req_store(r);
 	struct poll p;
 	struct poll_option *o;
 	int n;
@@ -315,7 +308,7 @@ static void vote_form(struct req *r)
 
 static void results_page(struct req *r)
 {
-	store *s = db(r);
+	store *s = req_store(r);
 	struct poll p;
 	struct poll_option *o;
 	int n;
@@ -336,21 +329,9 @@ static void results_page(struct req *r)
 	resp_html(r, 200);
 }
 
-/* RFC 4180: a field is quoted, inner quotes doubled. */
-static void csv_field(strbuf *sb, const char *v)
-{
-	sb_putc(sb, '"');
-	for (; *v; v++) {
-		if (*v == '"')
-			sb_putc(sb, '"');
-		sb_putc(sb, *v);
-	}
-	sb_putc(sb, '"');
-}
-
 static void results_csv(struct req *r)
 {
-	store *s = db(r);
+	store *s = req_store(r);
 	struct poll p;
 	struct poll_option *o;
 	int n;
@@ -366,7 +347,7 @@ static void results_csv(struct req *r)
 	sb_puts(&sb, "option_id,position,label,votes,ballots,percent\r\n");
 	for (int i = 0; i < n; i++) {
 		sb_printf(&sb, "%lld,%d,", (long long)o[i].id, o[i].position);
-		csv_field(&sb, o[i].label);
+		csv_put(&sb, o[i].label);
 		sb_printf(&sb, ",%lld,%lld,", (long long)o[i].votes, (long long)p.ballots);
 		if (p.ballots)
 			sb_printf(&sb, "%.2f", (double)o[i].votes * 100.0 / (double)p.ballots);
@@ -583,7 +564,7 @@ static void form_input(struct req *r, struct poll_input *in)
 
 static void staff_list(struct req *r)
 {
-	store *s = db(r);
+	store *s = req_store(r);
 	if (!s)
 		return;
 	struct poll *ps;
@@ -604,7 +585,7 @@ static void staff_list(struct req *r)
 
 static void new_get(struct req *r)
 {
-	store *s = db(r);
+	store *s = req_store(r);
 	if (!s)
 		return;
 	struct poll p = {.max_choices = 1};
@@ -613,7 +594,7 @@ static void new_get(struct req *r)
 
 static void create_post(struct req *r)
 {
-	store *s = db(r);
+	store *s = req_store(r);
 	if (!s)
 		return;
 	struct poll p = {.max_choices = 1, .created_by = req_who(r)->user_id};
@@ -648,7 +629,7 @@ static bool load_staff(struct req *r, store *s, struct poll *p, struct poll_opti
 
 static void edit_get(struct req *r)
 {
-	store *s = db(r);
+	store *s = req_store(r);
 	struct poll p;
 	struct poll_option *o;
 	int n;
@@ -659,7 +640,7 @@ static void edit_get(struct req *r)
 
 static void update_post(struct req *r)
 {
-	store *s = db(r);
+	store *s = req_store(r);
 	struct poll p;
 	struct poll_option *o;
 	int n;
@@ -685,7 +666,7 @@ static void update_post(struct req *r)
 
 static void close_post(struct req *r)
 {
-	store *s = db(r);
+	store *s = req_store(r);
 	struct poll p;
 	if (!s || !load_staff(r, s, &p, NULL, NULL))
 		return;
@@ -709,7 +690,7 @@ static void close_post(struct req *r)
 
 static void api_list(struct req *r)
 {
-	store *s = db(r);
+	store *s = req_store(r);
 	if (!s)
 		return;
 	const char *state = kv_get(&r->query, "state"), *dept = kv_get(&r->query, "dept"), *pg = kv_get(&r->query, "page");
@@ -735,7 +716,7 @@ static void api_list(struct req *r)
 
 static void api_get(struct req *r)
 {
-	store *s = db(r);
+	store *s = req_store(r);
 	struct poll p;
 	struct poll_option *o;
 	int n;
@@ -756,7 +737,7 @@ static void api_get(struct req *r)
 
 static void api_results(struct req *r)
 {
-	store *s = db(r);
+	store *s = req_store(r);
 	struct poll p;
 	struct poll_option *o;
 	int n;
@@ -783,7 +764,7 @@ static json_t *body_object(struct req *r)
 
 static void api_vote(struct req *r)
 {
-	store *s = db(r);
+	store *s = req_store(r);
 	struct poll p;
 	if (!s || !load(r, s, &p, NULL, NULL))
 		return;
@@ -849,7 +830,7 @@ static bool jbool(json_t *root, const char *k, bool *bad)
 
 static void api_create(struct req *r)
 {
-	store *s = db(r);
+	store *s = req_store(r);
 	if (!s)
 		return;
 	json_t *root = body_object(r);

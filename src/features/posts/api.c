@@ -1,5 +1,6 @@
 /* JSON API: /api/v1/posts. Reads are public (published posts); writes need the
  * editor role in the post's department (session + CSRF header, or API token). */
+#include "web/page.h"
 #include "features/posts/posts.h"
 #include "features/accounts/accounts.h"
 #include "features/audit/audit.h"
@@ -7,14 +8,6 @@
 #include <string.h>
 
 bool posts_read_filter(struct req *r, store *s, struct post_filter *f);
-
-static store *db(struct req *r)
-{
-	store *s = store_thread();
-	if (!s)
-		resp_error(r, 503, "error.unavailable");
-	return s;
-}
 
 static json_t *iso(int64_t t)
 {
@@ -52,7 +45,7 @@ static json_t *post_json(struct req *r, store *s, const struct post *p, bool ful
 
 static void list(struct req *r)
 {
-	store *s = db(r);
+	store *s = req_store(r);
 	if (!s)
 		return;
 	struct post_filter f = {0};
@@ -115,7 +108,7 @@ static bool load_for(struct req *r, store *s, struct post *p, bool write)
 
 static void get_one(struct req *r)
 {
-	store *s = db(r);
+	store *s = req_store(r);
 	struct post p;
 	if (!s || !load_for(r, s, &p, false))
 		return;
@@ -222,7 +215,7 @@ static bool apply_status(struct req *r, struct post *p, const char *status, cons
 
 static void create(struct req *r)
 {
-	store *s = db(r);
+	store *s = req_store(r);
 	if (!s)
 		return;
 	struct post_input in = {0};
@@ -255,7 +248,7 @@ static void create(struct req *r)
 
 static void update(struct req *r)
 {
-	store *s = db(r);
+	store *s = req_store(r);
 	struct post p;
 	if (!s || !load_for(r, s, &p, true))
 		return;
@@ -286,7 +279,7 @@ static void update(struct req *r)
 
 static void publish(struct req *r)
 {
-	store *s = db(r);
+	store *s = req_store(r);
 	struct post p;
 	if (!s || !load_for(r, s, &p, true))
 		return;
@@ -318,7 +311,7 @@ static void publish(struct req *r)
 
 static void delete(struct req *r)
 {
-	store *s = db(r);
+	store *s = req_store(r);
 	struct post p;
 	if (!s || !load_for(r, s, &p, true))
 		return;

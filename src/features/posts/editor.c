@@ -1,5 +1,6 @@
 /* The editor's pages: list of a department's posts in every state, the
  * create/edit form with preview, and publish / unpublish / archive / delete. */
+#include "web/page.h"
 #include "features/posts/posts.h"
 #include "features/accounts/accounts.h"
 #include "features/audit/audit.h"
@@ -8,14 +9,6 @@
 #include <string.h>
 
 void post_render(struct req *r, store *s, const struct post *p);
-
-static store *db(struct req *r)
-{
-	store *s = store_thread();
-	if (!s)
-		resp_error(r, 503, "error.unavailable");
-	return s;
-}
 
 /* Departments where the principal may edit, as select options. */
 static struct option *dept_options(struct req *r, store *s, int *count)
@@ -33,7 +26,7 @@ static struct option *dept_options(struct req *r, store *s, int *count)
 
 static void staff_list(struct req *r)
 {
-	store *s = db(r);
+	store *s = req_store(r);
 	if (!s)
 		return;
 	int nd;
@@ -169,7 +162,7 @@ static void edit_form(struct req *r, store *s, int status, const struct post *p,
 
 static void new_get(struct req *r)
 {
-	store *s = db(r);
+	store *s = req_store(r);
 	if (!s)
 		return;
 	struct post p = {0};
@@ -178,7 +171,7 @@ static void new_get(struct req *r)
 
 static void edit_get(struct req *r)
 {
-	store *s = db(r);
+	store *s = req_store(r);
 	struct post p;
 	if (!s)
 		return;
@@ -196,7 +189,7 @@ static void edit_get(struct req *r)
 /* Create (id 0) or update from the multipart form; action save/preview/publish. */
 static void save_post(struct req *r, int64_t id)
 {
-	store *s = db(r);
+	store *s = req_store(r);
 	if (!s)
 		return;
 	struct post p = {0};
@@ -281,7 +274,7 @@ static void update_post(struct req *r) { save_post(r, req_param_id(r, 0)); }
 /* unpublish / archive / delete, shared. */
 static void status_action(struct req *r, const char *what)
 {
-	store *s = db(r);
+	store *s = req_store(r);
 	struct post p;
 	if (!s)
 		return;

@@ -16,14 +16,6 @@
 
 #define PAGE_SIZE 20
 
-static store *db(struct req *r)
-{
-	store *s = store_thread();
-	if (!s)
-		resp_error(r, 503, "error.unavailable");
-	return s;
-}
-
 static json_t *iso(int64_t t)
 {
 	if (!t)
@@ -147,7 +139,7 @@ static void supports_text(struct req *r, const struct proposal *p)
 
 static void list_page(struct req *r)
 {
-	store *s = db(r);
+	store *s = req_store(r);
 	struct prop_filter f;
 	if (!s || !read_filter(r, s, &f))
 		return;
@@ -290,7 +282,7 @@ static void show_page(struct req *r, store *s, const struct proposal *p, int sta
 
 static void show(struct req *r)
 {
-	store *s = db(r);
+	store *s = req_store(r);
 	struct proposal p;
 	if (!s || !load(r, s, &p))
 		return;
@@ -335,7 +327,7 @@ static int support_common(struct req *r, store *s, int64_t id, bool on, const ch
 
 static void support_form(struct req *r, bool on)
 {
-	store *s = db(r);
+	store *s = req_store(r);
 	struct proposal p;
 	if (!s || !load(r, s, &p))
 		return;
@@ -385,7 +377,7 @@ static json_t *prop_json(struct req *r, store *s, const struct proposal *p, bool
 
 static void api_support(struct req *r, bool on)
 {
-	store *s = db(r);
+	store *s = req_store(r);
 	struct proposal p;
 	if (!s || !load(r, s, &p))
 		return;
@@ -494,7 +486,7 @@ static void new_form(struct req *r, store *s, int status, const struct prop_inpu
 
 static void new_get(struct req *r)
 {
-	store *s = db(r);
+	store *s = req_store(r);
 	if (!s)
 		return;
 	struct prop_input in = {.dept = kv_get(&r->query, "dept"), .consultation = kv_get(&r->query, "consultation")};
@@ -538,7 +530,7 @@ static int submit(struct req *r, store *s, const struct prop_input *in, struct p
 
 static void create_post(struct req *r)
 {
-	store *s = db(r);
+	store *s = req_store(r);
 	if (!s)
 		return;
 	struct prop_input in = {req_param(r, "title"), req_param(r, "body"), req_param(r, "dept"), req_param(r, "consultation")};
@@ -604,7 +596,7 @@ static void invalid(struct req *r, const struct form_errors *e)
 
 static void api_create(struct req *r)
 {
-	store *s = db(r);
+	store *s = req_store(r);
 	json_t *root;
 	if (!s || !(root = body_object(r)))
 		return;
@@ -632,7 +624,7 @@ static void api_create(struct req *r)
 
 static void api_list(struct req *r)
 {
-	store *s = db(r);
+	store *s = req_store(r);
 	struct prop_filter f;
 	if (!s || !read_filter(r, s, &f))
 		return;
@@ -654,7 +646,7 @@ static void api_list(struct req *r)
 
 static void api_get(struct req *r)
 {
-	store *s = db(r);
+	store *s = req_store(r);
 	struct proposal p;
 	if (!s || !load(r, s, &p))
 		return;
@@ -687,7 +679,7 @@ static int answer_common(struct req *r, store *s, struct proposal *p, const char
 
 static void answer_post(struct req *r)
 {
-	store *s = db(r);
+	store *s = req_store(r);
 	struct proposal p;
 	if (!s || !load(r, s, &p))
 		return;
@@ -703,7 +695,7 @@ static void answer_post(struct req *r)
 
 static void api_answer(struct req *r)
 {
-	store *s = db(r);
+	store *s = req_store(r);
 	struct proposal p;
 	json_t *root;
 	if (!s || !load(r, s, &p) || !(root = body_object(r)))
@@ -777,7 +769,7 @@ static void spaces_page(struct req *r, store *s, int status, int64_t err_dept, c
 
 static void spaces_get(struct req *r)
 {
-	store *s = db(r);
+	store *s = req_store(r);
 	if (s)
 		spaces_page(r, s, 200, 0, NULL);
 }
@@ -815,7 +807,7 @@ static bool space_dept(struct req *r, store *s, struct department *d)
 
 static void space_post(struct req *r)
 {
-	store *s = db(r);
+	store *s = req_store(r);
 	struct department d;
 	if (!s || !space_dept(r, s, &d))
 		return;
@@ -835,7 +827,7 @@ static void space_post(struct req *r)
 
 static void api_spaces(struct req *r)
 {
-	store *s = db(r);
+	store *s = req_store(r);
 	if (!s)
 		return;
 	struct department *d;
@@ -851,7 +843,7 @@ static void api_spaces(struct req *r)
 
 static void api_space_put(struct req *r)
 {
-	store *s = db(r);
+	store *s = req_store(r);
 	struct department d;
 	json_t *root;
 	if (!s || !space_dept(r, s, &d) || !(root = body_object(r)))

@@ -10,6 +10,7 @@
  * (contact removed, personal data in texts masked), private ones to the
  * author, the private-link token holder and the department's staff.
  * Errors: {"error":{"code","message","fields"?}} (422 carries fields). */
+#include "web/page.h"
 #include "features/requests/internal.h"
 #include "features/accounts/accounts.h"
 #include "http/ratelimit.h"
@@ -23,14 +24,6 @@
 #define CREATE_PER_IP 10        /* creations per IP per window (anonymous and sessions) */
 #define CREATE_PER_ACCOUNT 10   /* creations per account per window */
 #define CREATE_WINDOW 600       /* seconds */
-
-static store *db(struct req *r)
-{
-	store *s = store_thread();
-	if (!s)
-		resp_error(r, 503, "error.unavailable");
-	return s;
-}
 
 static json_t *iso(int64_t t)
 {
@@ -234,7 +227,7 @@ static bool rate_ok(struct req *r, const struct principal *who)
 
 static void create(struct req *r)
 {
-	store *s = db(r);
+	store *s = req_store(r);
 	if (!s)
 		return;
 	struct principal *who = req_who(r);
@@ -345,7 +338,7 @@ out:
 
 static void get_one(struct req *r)
 {
-	store *s = db(r);
+	store *s = req_store(r);
 	struct request q;
 	const char *token;
 	if (!s || !load_visible(r, s, &q, &token))
@@ -355,7 +348,7 @@ static void get_one(struct req *r)
 
 static void history(struct req *r)
 {
-	store *s = db(r);
+	store *s = req_store(r);
 	struct request q;
 	const char *token;
 	if (!s || !load_visible(r, s, &q, &token))
@@ -377,7 +370,7 @@ static void history(struct req *r)
 
 static void similar(struct req *r)
 {
-	store *s = db(r);
+	store *s = req_store(r);
 	struct request q;
 	if (!s || !load_staff(r, s, &q))
 		return;
@@ -409,7 +402,7 @@ static bool parse_status_mask(const char *v, unsigned *mask)
 
 static void list(struct req *r)
 {
-	store *s = db(r);
+	store *s = req_store(r);
 	if (!s)
 		return;
 	struct principal *who = req_who(r);
@@ -668,7 +661,7 @@ static void answer_outcome(struct req *r, const struct outcome *o)
 
 static void action_endpoint(struct req *r, const char *action, const char *const *known)
 {
-	store *s = db(r);
+	store *s = req_store(r);
 	struct request q;
 	if (!s || !load_staff(r, s, &q))
 		return;
@@ -730,7 +723,7 @@ static void act_merge(struct req *r)
  * others. 200 whenever the body itself is valid. */
 static void bulk(struct req *r)
 {
-	store *s = db(r);
+	store *s = req_store(r);
 	if (!s)
 		return;
 	json_t *body = read_object(r, false);

@@ -3,6 +3,7 @@
  * extra fields) and the confirmation page with the tracking reference and, for
  * anonymous citizens, the private link. Following a request, the lists and the
  * "track by reference" box live in citizen_view.c. */
+#include "web/page.h"
 #include "features/requests/internal.h"
 #include "features/accounts/accounts.h"
 #include "features/media/media.h"
@@ -18,14 +19,6 @@
 #define SUBMIT_WINDOW 3600
 
 void requests_citizen_view_routes(void);
-
-static store *db(struct req *r)
-{
-	store *s = store_thread();
-	if (!s)
-		resp_error(r, 503, "error.unavailable");
-	return s;
-}
 
 /* The value typed for name (form of a POST), or NULL. */
 static const char *val(const struct kvlist *vals, const char *name)
@@ -218,7 +211,7 @@ static void form_page(struct req *r, store *s, int status, bool step2, const str
 
 static void new_get(struct req *r)
 {
-	store *s = db(r);
+	store *s = req_store(r);
 	if (!s)
 		return;
 	const char *code = kv_get(&r->query, "category");
@@ -302,7 +295,7 @@ static void take_photos(struct req *r, struct request_input *in, struct form_err
 
 static void new_post(struct req *r)
 {
-	store *s = db(r);
+	store *s = req_store(r);
 	if (!s)
 		return;
 	struct principal *who = req_who(r);
@@ -361,7 +354,7 @@ static void new_post(struct req *r)
 /* The confirmation: reference, and the private link for anonymous citizens. */
 static void done_page(struct req *r)
 {
-	store *s = db(r);
+	store *s = req_store(r);
 	if (!s)
 		return;
 	struct request q;

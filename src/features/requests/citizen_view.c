@@ -13,6 +13,7 @@
  * match; one neutral message otherwise (no hint whether the reference exists),
  * rate-limited per IP. Chosen over "email me the link" because phone-only
  * citizens have no mailbox to receive it. */
+#include "web/page.h"
 #include "features/requests/internal.h"
 #include "features/accounts/accounts.h"
 #include "http/ratelimit.h"
@@ -28,14 +29,6 @@
 #define TRACK_WINDOW 3600
 
 void req_rate_limited(struct req *r, int retry);
-
-static store *db(struct req *r)
-{
-	store *s = store_thread();
-	if (!s)
-		resp_error(r, 503, "error.unavailable");
-	return s;
-}
 
 static const char *category_name(store *s, struct req *r, int64_t id)
 {
@@ -239,7 +232,7 @@ static bool load_visible(struct req *r, store *s, struct request *q, const char 
 
 static void show_page(struct req *r)
 {
-	store *s = db(r);
+	store *s = req_store(r);
 	struct request q;
 	const char *token;
 	if (!s || !load_visible(r, s, &q, &token))
@@ -264,7 +257,7 @@ static const char *back_link(struct req *r, const struct request *q, const char 
 
 static void reply_post(struct req *r)
 {
-	store *s = db(r);
+	store *s = req_store(r);
 	struct request q;
 	const char *token;
 	if (!s || !load_visible(r, s, &q, &token))
@@ -297,7 +290,7 @@ static void reply_post(struct req *r)
 
 static void rate_post(struct req *r)
 {
-	store *s = db(r);
+	store *s = req_store(r);
 	struct request q;
 	const char *token;
 	if (!s || !load_visible(r, s, &q, &token))
@@ -402,7 +395,7 @@ static void track_box(struct req *r)
 
 static void mine_page(struct req *r)
 {
-	store *s = db(r);
+	store *s = req_store(r);
 	if (!s)
 		return;
 	int64_t page = page_number(r);
@@ -440,7 +433,7 @@ static void mine_page(struct req *r)
 
 static void public_page(struct req *r)
 {
-	store *s = db(r);
+	store *s = req_store(r);
 	if (!s)
 		return;
 	int64_t page = page_number(r);
@@ -530,7 +523,7 @@ static void track_get(struct req *r)
 
 static void track_post(struct req *r)
 {
-	store *s = db(r);
+	store *s = req_store(r);
 	if (!s)
 		return;
 	int retry = 0;

@@ -6,6 +6,7 @@
  * Analysts and admins get /staff/stats with filters (department, category,
  * channel, month range). Figures: see stats_compute.c. Anonymous answers are
  * cached for five minutes. */
+#include "web/page.h"
 #include "features/requests/stats.h"
 #include "features/accounts/accounts.h"
 #include "http/urlenc.h"
@@ -14,14 +15,6 @@
 #include <string.h>
 
 #define STATS_TTL 300
-
-static store *db(struct req *r)
-{
-	store *s = store_thread();
-	if (!s)
-		resp_error(r, 503, "error.unavailable");
-	return s;
-}
 
 enum fmt { FMT_HTML, FMT_CSV, FMT_JSON };
 
@@ -388,7 +381,7 @@ static void answer(struct req *r, store *s, struct view *v, enum fmt fmt)
 
 static void public_view(struct req *r, const char *slug, enum fmt fmt)
 {
-	store *s = db(r);
+	store *s = req_store(r);
 	if (!s)
 		return;
 	struct view v = {0};
@@ -431,7 +424,7 @@ static void stats_dept(struct req *r)
 
 static void stats_staff(struct req *r)
 {
-	store *s = db(r);
+	store *s = req_store(r);
 	if (!s)
 		return;
 	if (!principal_can(req_who(r), ROLE_ANALYST, 0)) {

@@ -9,19 +9,12 @@
 #include "http/ratelimit.h"
 #include "web/chart.h"
 #include "web/page.h"
+#include "web/csv_out.h"
 #include <ctype.h>
 #include <string.h>
 
 #define PAGE_SIZE 20
 #define FORM_SLOTS 10   /* question blocks on the staff form (the API takes up to SURVEY_QUESTIONS_MAX) */
-
-static store *db(struct req *r)
-{
-	store *s = store_thread();
-	if (!s)
-		resp_error(r, 503, "error.unavailable");
-	return s;
-}
 
 static json_t *iso(int64_t t)
 {
@@ -295,7 +288,7 @@ static void survey_page(struct req *r, store *s, const struct survey *sv, int st
 
 static void show(struct req *r)
 {
-	store *s = db(r);
+	store *s = req_store(r);
 	struct survey sv;
 	if (!s || !load(r, s, &sv))
 		return;
@@ -346,7 +339,7 @@ static int respond_common(struct req *r, store *s, const struct survey *sv, cons
 
 static void respond_form(struct req *r)
 {
-	store *s = db(r);
+	store *s = req_store(r);
 	struct survey sv;
 	if (!s || !load(r, s, &sv))
 		return;
@@ -402,7 +395,7 @@ static void invalid(struct req *r, const struct form_errors *e)
 
 static void api_respond(struct req *r)
 {
-	store *s = db(r);
+	store *s = req_store(r);
 	struct survey sv;
 	json_t *root;
 	if (!s || !load(r, s, &sv) || !(root = body_object(r)))
@@ -508,7 +501,7 @@ static void fmt_mean(struct req *r, strbuf *sb, double v)
 
 static void results_page(struct req *r)
 {
-	store *s = db(r);
+	store *s = req_store(r);
 	struct survey sv;
 	if (!s || !load(r, s, &sv))
 		return;
@@ -636,7 +629,7 @@ static json_t *survey_json(struct req *r, const struct survey *sv, const struct 
 
 static void api_get(struct req *r)
 {
-	store *s = db(r);
+	store *s = req_store(r);
 	struct survey sv;
 	if (!s || !load(r, s, &sv))
 		return;
@@ -648,7 +641,7 @@ static void api_get(struct req *r)
 
 static void api_results(struct req *r)
 {
-	store *s = db(r);
+	store *s = req_store(r);
 	struct survey sv;
 	if (!s || !load(r, s, &sv))
 		return;
@@ -663,7 +656,7 @@ static void api_results(struct req *r)
 
 static void api_list(struct req *r)
 {
-	store *s = db(r);
+	store *s = req_store(r);
 	if (!s)
 		return;
 	const char *pg = kv_get(&r->query, "page");
@@ -682,7 +675,7 @@ static void api_list(struct req *r)
 
 static void list_page(struct req *r)
 {
-	store *s = db(r);
+	store *s = req_store(r);
 	if (!s)
 		return;
 	const char *pg = kv_get(&r->query, "page");
@@ -713,20 +706,9 @@ static void list_page(struct req *r)
 
 /* ---- export ---- */
 
-static void csv_field(strbuf *sb, const char *v)
-{
-	sb_putc(sb, '"');
-	for (; v && *v; v++) {
-		if (*v == '"')
-			sb_putc(sb, '"');
-		sb_putc(sb, *v);
-	}
-	sb_putc(sb, '"');
-}
-
 static void export_csv(struct req *r)
 {
-	store *s = db(r);
+	store *s = req_store(r);
 	struct survey sv;
 	if (!s || !load_staff(r, s, &sv))
 		return;
@@ -736,7 +718,7 @@ static void export_csv(struct req *r)
 	sb_puts(&sb, "response,submitted_at");
 	for (int i = 0; i < sv.nquestions; i++) {
 		sb_putc(&sb, ',');
-		csv_field(&sb, sv.questions[i].label);
+		csv_put(&sb, sv.questions[i].label);
 	}
 	sb_puts(&sb, "\r\n");
 	/* One pass over the answers ordered by response: a row per response. */
@@ -763,7 +745,7 @@ static void export_csv(struct req *r)
 			sb_printf(&sb, "%lld,%s", (long long)cur, when);
 			for (int i = 0; i < sv.nquestions; i++) {
 				sb_putc(&sb, ',');
-				csv_field(&sb, sb_str(&cells[i]));
+				csv_put(&sb, sb_str(&cells[i]));
 				sb_free(&cells[i]);
 			}
 			sb_puts(&sb, "\r\n");
@@ -818,7 +800,7 @@ static bool answer_dept(store *s, int64_t aid, int64_t *dept_id, int64_t *author
 
 static void hide_answer(struct req *r, bool hide)
 {
-	store *s = db(r);
+	store *s = req_store(r);
 	if (!s)
 		return;
 	int64_t aid = req_param_id(r, 0), dept, author, sid;
@@ -1102,7 +1084,7 @@ static void form_input(struct req *r, struct survey_input *in)
 
 static void staff_list(struct req *r)
 {
-	store *s = db(r);
+	store *s = req_store(r);
 	if (!s)
 		return;
 	struct survey *list;
@@ -1121,7 +1103,7 @@ static void staff_list(struct req *r)
 
 static void new_get(struct req *r)
 {
-	store *s = db(r);
+	store *s = req_store(r);
 	if (!s)
 		return;
 	struct survey sv = {.title = "", .intro = ""};
@@ -1130,7 +1112,7 @@ static void new_get(struct req *r)
 
 static void create_post(struct req *r)
 {
-	store *s = db(r);
+	store *s = req_store(r);
 	if (!s)
 		return;
 	struct survey sv = {.created_by = req_who(r)->user_id};
@@ -1152,7 +1134,7 @@ static void create_post(struct req *r)
 
 static void edit_get(struct req *r)
 {
-	store *s = db(r);
+	store *s = req_store(r);
 	struct survey sv;
 	if (!s || !load_staff(r, s, &sv))
 		return;
@@ -1161,7 +1143,7 @@ static void edit_get(struct req *r)
 
 static void update_post(struct req *r)
 {
-	store *s = db(r);
+	store *s = req_store(r);
 	struct survey sv;
 	if (!s || !load_staff(r, s, &sv))
 		return;
@@ -1184,7 +1166,7 @@ static void update_post(struct req *r)
 
 static void close_post(struct req *r)
 {
-	store *s = db(r);
+	store *s = req_store(r);
 	struct survey sv;
 	if (!s || !load_staff(r, s, &sv))
 		return;
@@ -1204,7 +1186,7 @@ static void close_post(struct req *r)
 
 static void api_create(struct req *r)
 {
-	store *s = db(r);
+	store *s = req_store(r);
 	json_t *root;
 	if (!s || !(root = body_object(r)))
 		return;
