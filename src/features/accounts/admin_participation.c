@@ -8,6 +8,7 @@
  * controlled by site admins only; nobody controls their own account.
  * /admin/participation (site admins): flag threshold, minimum account age,
  * verified-only participation. Every change is audited. */
+#include "web/json_util.h"
 #include "features/accounts/accounts.h"
 #include "features/audit/audit.h"
 #include "core/util.h"
@@ -344,15 +345,6 @@ static void account_control_get_notice(struct req *r)
 
 /* ---- JSON ---- */
 
-static json_t *iso(int64_t t)
-{
-	if (!t)
-		return json_null();
-	char buf[32];
-	iso8601_utc(buf, sizeof buf, (time_t)t);
-	return json_string(buf);
-}
-
 static json_t *status_json(struct req *r, store *s, const struct user *u)
 {
 	json_t *ver = json_array();
@@ -361,7 +353,7 @@ static json_t *status_json(struct req *r, store *s, const struct user *u)
 		store_bind_int(st, 1, u->id);
 		while (store_step(st) == STORE_ROW) {
 			int64_t by = store_int(st, 0), at = store_int(st, 1);
-			json_array_append_new(ver, json_pack("{s:o,s:o}", "by", by ? json_integer(by) : json_null(), "at", iso(at)));
+			json_array_append_new(ver, json_pack("{s:o,s:o}", "by", by ? json_integer(by) : json_null(), "at", json_time(at)));
 		}
 		store_done(st);
 	}
@@ -369,7 +361,7 @@ static json_t *status_json(struct req *r, store *s, const struct user *u)
 	int64_t until = user_suspended_until(s, r->a, u->id, &why);
 	bool may = account_may_participate(s, u->id, false, &gate);
 	return json_pack("{s:I,s:s,s:b,s:o,s:o,s:o,s:b,s:o}", "id", (json_int_t)u->id, "name", u->name, "verified",
-			 json_array_size(ver) > 0, "verifications", ver, "suspended_until", iso(until), "suspension_reason",
+			 json_array_size(ver) > 0, "verifications", ver, "suspended_until", json_time(until), "suspension_reason",
 			 until && why ? json_string(why) : json_null(), "may_participate", may,
 			 "gate", gate ? json_string(gate) : json_null());
 }
@@ -483,7 +475,7 @@ static void api_verifications(struct req *r)
 			int64_t by = store_int(st, 2);
 			json_array_append_new(arr, json_pack("{s:I,s:s,s:o,s:o}", "user_id", (json_int_t)store_int(st, 0), "name",
 							     store_text(st, 1), "verified_by", by ? json_integer(by) : json_null(),
-							     "at", iso(store_int(st, 3))));
+							     "at", json_time(store_int(st, 3))));
 		}
 		store_done(st);
 	}

@@ -2,6 +2,7 @@
  * writes need a logged-in account (session + X-CSRF-Token, or an API token)
  * that passes the participation gate. Error codes are the catalog key without
  * its "comments." prefix (e.g. "too_deep", "duplicate", "edit_window"). */
+#include "web/json_util.h"
 #include "features/comments/comments.h"
 #include "features/audit/audit.h"
 #include "features/moderation/moderation.h"
@@ -10,15 +11,6 @@
 #include <string.h>
 
 int comments_flag(struct req *r, store *s, const struct comment *c, const char *reason, const char *note, bool *hidden);
-
-static json_t *iso(int64_t t)
-{
-	if (!t)
-		return json_null();
-	char buf[32];
-	iso8601_utc(buf, sizeof buf, (time_t)t);
-	return json_string(buf);
-}
 
 /* A JSON error whose code is the key's last part. */
 static void fail(struct req *r, int status, const char *key, const char *field)
@@ -61,7 +53,7 @@ static json_t *comment_json(struct req *r, store *s, struct comment *c)
 		"official", c->official, "deleted", c->deleted,
 		"score", (json_int_t)c->score, "ups", (json_int_t)c->ups, "downs", (json_int_t)c->downs,
 		"reply_count", (json_int_t)c->reply_count, "thread_count", (json_int_t)c->thread_count,
-		"created_at", iso(c->created_at), "edited_at", iso(c->edited_at),
+		"created_at", json_time(c->created_at), "edited_at", json_time(c->edited_at),
 		"url", arena_printf(r->a, "%s/comments/%lld#c%lld", r->cfg->base_url, (long long)c->id, (long long)c->id));
 	json_object_set_new(o, "body", c->deleted ? json_null() : json_string(c->body));
 	json_object_set_new(o, "body_html", c->deleted ? json_null() : json_string(c->body_html));
@@ -72,7 +64,7 @@ static json_t *comment_json(struct req *r, store *s, struct comment *c)
 			const char *why = moderation_reason(s, r->a, "comment", c->id, &pending);
 			json_object_set_new(o, "moderation_reason", why ? json_string(why) : json_null());
 		}
-		json_object_set_new(o, "editable_until", c->deleted || c->hidden ? json_null() : iso(c->created_at + COMMENT_EDIT_WINDOW));
+		json_object_set_new(o, "editable_until", c->deleted || c->hidden ? json_null() : json_time(c->created_at + COMMENT_EDIT_WINDOW));
 	}
 	if (who) {
 		comment_my_vote(s, who->user_id, c);

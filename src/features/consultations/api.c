@@ -1,6 +1,7 @@
 /* JSON API: /api/v1/consultations. Reads are public (published ones); writes
  * need the editor role in the consultation's department. Documents are
  * attached through the staff form (multipart); the API lists them. */
+#include "web/json_util.h"
 #include "web/page.h"
 #include "features/consultations/internal.h"
 #include "features/accounts/accounts.h"
@@ -8,15 +9,6 @@
 #include "features/comments/comments.h"
 #include "core/util.h"
 #include <string.h>
-
-static json_t *iso(int64_t t)
-{
-	if (!t)
-		return json_null();
-	char buf[32];
-	iso8601_utc(buf, sizeof buf, (time_t)t);
-	return json_string(buf);
-}
 
 static json_t *consult_json(struct req *r, store *s, const struct consultation *c, bool full)
 {
@@ -29,9 +21,9 @@ static json_t *consult_json(struct req *r, store *s, const struct consultation *
 		"department", have ? json_pack("{s:I,s:s,s:s}", "id", (json_int_t)d.id, "slug", d.slug, "name", dept_name(&d, r->lang))
 				   : json_null(),
 		"status", consult_status_name(consultation_status(c, now)), "published", c->published,
-		"opens_at", iso(c->opens_at), "closes_at", iso(c->closes_at), "closed_early_at", iso(c->closed_at),
+		"opens_at", json_time(c->opens_at), "closes_at", json_time(c->closes_at), "closed_early_at", json_time(c->closed_at),
 		"allow_proposals", c->allow_proposals, "support_threshold", (json_int_t)c->support_threshold,
-		"proposals_deadline", iso(c->proposals_deadline), "created_at", iso(c->created_at), "updated_at", iso(c->updated_at));
+		"proposals_deadline", json_time(c->proposals_deadline), "created_at", json_time(c->created_at), "updated_at", json_time(c->updated_at));
 	if (full) {
 		json_object_set_new(o, "body", json_string(c->body));
 		json_object_set_new(o, "body_html", json_string(c->body_html));

@@ -3,21 +3,13 @@
  * /api/v1/moderation/:type/:id/decisions {"action":"hide"|"restore","reason"}.
  * The moderator role is needed (session + X-CSRF-Token, or an API token); the
  * department rule is moderation_may_moderate. */
+#include "web/json_util.h"
 #include "features/moderation/internal.h"
 #include "features/accounts/accounts.h"
 #include "core/util.h"
 #include "web/page.h"
 #include <stdlib.h>
 #include <string.h>
-
-static json_t *iso(int64_t t)
-{
-	if (!t)
-		return json_null();
-	char buf[32];
-	iso8601_utc(buf, sizeof buf, (time_t)t);
-	return json_string(buf);
-}
 
 static json_t *item_json(struct req *r, store *s, const struct mod_item *it)
 {
@@ -35,7 +27,7 @@ static json_t *item_json(struct req *r, store *s, const struct mod_item *it)
 			 "department_id", it->dept_id > 0 ? json_integer(it->dept_id) : json_null(),
 			 "department", slug ? json_string(slug) : json_null(), "excerpt", it->excerpt, "link", it->link,
 			 "author_id", (json_int_t)it->author_id, "author", json_string(mod_user_name(r, s, it->author_id)),
-			 "open_flags", (json_int_t)it->open_flags, "reasons", reasons, "last_flag_at", iso(it->last_flag_at));
+			 "open_flags", (json_int_t)it->open_flags, "reasons", reasons, "last_flag_at", json_time(it->last_flag_at));
 }
 
 static void queue(struct req *r)
@@ -86,7 +78,7 @@ static json_t *decisions_json(struct req *r, store *s, const struct mod_item *it
 						     "reason", d[i].reason ? json_string(d[i].reason) : json_null(),
 						     "moderator_id", d[i].moderator_id ? json_integer(d[i].moderator_id) : json_null(),
 						     "moderator", d[i].moderator_id ? json_string(mod_user_name(r, s, d[i].moderator_id)) : json_null(),
-						     "at", iso(d[i].at)));
+						     "at", json_time(d[i].at)));
 	return arr;
 }
 
@@ -103,7 +95,7 @@ static void item(struct req *r)
 	for (int i = 0; i < nf; i++)
 		json_array_append_new(flags, json_pack("{s:I,s:I,s:s,s:o,s:o,s:b}", "id", (json_int_t)f[i].id, "user_id",
 						       (json_int_t)f[i].user_id, "reason", f[i].reason,
-						       "note", f[i].note ? json_string(f[i].note) : json_null(), "at", iso(f[i].at),
+						       "note", f[i].note ? json_string(f[i].note) : json_null(), "at", json_time(f[i].at),
 						       "resolved", f[i].resolved));
 	json_object_set_new(o, "flags", flags);
 	json_object_set_new(o, "decisions", decisions_json(r, s, &it));

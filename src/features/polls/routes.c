@@ -1,5 +1,6 @@
 /* Polls: public pages, the vote, results (HTML with SVG bars, CSV, JSON),
  * staff create/edit/close and the JSON API. */
+#include "web/json_util.h"
 #include "features/polls/polls.h"
 #include "features/accounts/accounts.h"
 #include "features/audit/audit.h"
@@ -14,15 +15,6 @@
 
 #define PAGE_SIZE 20
 #define POLL_TTL 5
-
-static json_t *iso(int64_t t)
-{
-	if (!t)
-		return json_null();
-	char buf[32];
-	iso8601_utc(buf, sizeof buf, (time_t)t);
-	return json_string(buf);
-}
 
 static bool is_staff_for(struct req *r, int64_t dept_id)
 {
@@ -96,7 +88,7 @@ static json_t *poll_json(struct req *r, const struct poll *p, const struct poll_
 	json_t *j = json_pack("{s:I,s:I,s:s,s:s,s:i,s:o,s:o,s:s,s:b,s:b,s:b,s:b,s:o}",
 		"id", (json_int_t)p->id, "department_id", (json_int_t)p->dept_id, "question", p->question,
 		"kind", p->multiple ? "multiple" : "single", "max_choices", p->max_choices,
-		"opens_at", iso(p->opens_at), "closes_at", iso(p->closes_at), "state", poll_state_name(poll_state(p, now)),
+		"opens_at", json_time(p->opens_at), "closes_at", json_time(p->closes_at), "state", poll_state_name(poll_state(p, now)),
 		"results_after_close", p->results_after_close, "changeable", p->changeable, "verified_only", p->verified_only,
 		"results_visible", with_results, "options", opts);
 	json_object_set_new(j, "url", json_string(arena_printf(r->a, "%s/polls/%lld", r->cfg->base_url, (long long)p->id)));
@@ -750,25 +742,13 @@ static void api_results(struct req *r)
 	resp_json(r, 200, poll_json(r, &p, o, n, true));
 }
 
-static json_t *body_object(struct req *r)
-{
-	json_error_t jerr;
-	json_t *root = json_loadb(r->body.data ? r->body.data : "", r->body.len, JSON_REJECT_DUPLICATES, &jerr);
-	if (!root || !json_is_object(root)) {
-		json_decref(root);
-		resp_json_error(r, 400, "bad_json", TR(r, "api.bad_json"));
-		return NULL;
-	}
-	return root;
-}
-
 static void api_vote(struct req *r)
 {
 	store *s = req_store(r);
 	struct poll p;
 	if (!s || !load(r, s, &p, NULL, NULL))
 		return;
-	json_t *root = body_object(r);
+	json_t *root = req_json_object(r);
 	if (!root)
 		return;
 	json_t *arr = json_object_get(root, "options");
@@ -833,7 +813,7 @@ static void api_create(struct req *r)
 	store *s = req_store(r);
 	if (!s)
 		return;
-	json_t *root = body_object(r);
+	json_t *root = req_json_object(r);
 	if (!root)
 		return;
 	static const char *known[] = {"question", "department", "kind", "max_choices", "options", "opens_at", "closes_at",

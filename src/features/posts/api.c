@@ -1,5 +1,6 @@
 /* JSON API: /api/v1/posts. Reads are public (published posts); writes need the
  * editor role in the post's department (session + CSRF header, or API token). */
+#include "web/json_util.h"
 #include "web/page.h"
 #include "features/posts/posts.h"
 #include "features/accounts/accounts.h"
@@ -8,15 +9,6 @@
 #include <string.h>
 
 bool posts_read_filter(struct req *r, store *s, struct post_filter *f);
-
-static json_t *iso(int64_t t)
-{
-	if (!t)
-		return json_null();
-	char buf[32];
-	iso8601_utc(buf, sizeof buf, (time_t)t);
-	return json_string(buf);
-}
 
 static json_t *post_json(struct req *r, store *s, const struct post *p, bool full)
 {
@@ -32,7 +24,7 @@ static json_t *post_json(struct req *r, store *s, const struct post *p, bool ful
 		"department", have_dept ? json_pack("{s:I,s:s,s:s}", "id", (json_int_t)d.id, "slug", d.slug,
 						     "name", dept_name(&d, r->lang)) : json_null(),
 		"tags", tags, "status", post_status_name(p->status),
-		"publish_at", iso(p->publish_at), "created_at", iso(p->created_at), "updated_at", iso(p->updated_at));
+		"publish_at", json_time(p->publish_at), "created_at", json_time(p->created_at), "updated_at", json_time(p->updated_at));
 	json_object_set_new(o, "cover_url", p->cover ? json_string(arena_printf(r->a, "%s/media/%s", r->cfg->base_url, p->cover)) : json_null());
 	json_object_set_new(o, "comments_enabled", json_boolean(p->comments_enabled));
 	json_object_set_new(o, "scheduled", json_boolean(p->status == POST_PUBLISHED && p->publish_at > now_s()));

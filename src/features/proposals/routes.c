@@ -1,6 +1,7 @@
 /* Proposals: pages (list with filters and paging, one proposal with support
  * and staff answer forms, submit form, department space settings), the JSON
  * API under /api/v1/proposals and the moderation target. */
+#include "web/json_util.h"
 #include "features/proposals/proposals.h"
 #include "features/accounts/accounts.h"
 #include "features/audit/audit.h"
@@ -15,15 +16,6 @@
 #include <string.h>
 
 #define PAGE_SIZE 20
-
-static json_t *iso(int64_t t)
-{
-	if (!t)
-		return json_null();
-	char buf[32];
-	iso8601_utc(buf, sizeof buf, (time_t)t);
-	return json_string(buf);
-}
 
 static bool staff_for(struct req *r, int64_t dept_id)
 {
@@ -356,10 +348,10 @@ static json_t *prop_json(struct req *r, store *s, const struct proposal *p, bool
 		"department_id", (json_int_t)p->dept_id,
 		"consultation_id", p->consultation_id ? json_integer(p->consultation_id) : json_null(),
 		"title", p->title, "supports", (json_int_t)p->supports, "threshold", (json_int_t)p->threshold,
-		"deadline", iso(p->deadline), "open", proposal_open(p, now), "threshold_reached_at", iso(p->reached_at),
-		"created_at", iso(p->created_at),
+		"deadline", json_time(p->deadline), "open", proposal_open(p, now), "threshold_reached_at", json_time(p->reached_at),
+		"created_at", json_time(p->created_at),
 		"answer", p->answer ? json_pack("{s:s,s:s,s:s,s:o}", "status", p->answer, "text", p->answer_text, "html", p->answer_html,
-						 "answered_at", iso(p->answered_at)) : json_null());
+						 "answered_at", json_time(p->answered_at)) : json_null());
 	json_object_set_new(j, "state", json_string(proposal_state(p, now)));
 	if (full) {
 		json_object_set_new(j, "body", json_string(p->body));
@@ -546,18 +538,6 @@ static void create_post(struct req *r)
 		resp_error(r, st, key);
 }
 
-static json_t *body_object(struct req *r)
-{
-	json_error_t jerr;
-	json_t *root = json_loadb(r->body.data ? r->body.data : "", r->body.len, JSON_REJECT_DUPLICATES, &jerr);
-	if (!root || !json_is_object(root)) {
-		json_decref(root);
-		resp_json_error(r, 400, "bad_json", TR(r, "api.bad_json"));
-		return NULL;
-	}
-	return root;
-}
-
 /* String fields of a JSON object into slots; unknown fields and non-strings
  * refused (400). Integers are accepted for *_id-like fields as text. */
 static bool read_fields(struct req *r, json_t *root, const char *const *names, const char **slots, int n)
@@ -598,7 +578,7 @@ static void api_create(struct req *r)
 {
 	store *s = req_store(r);
 	json_t *root;
-	if (!s || !(root = body_object(r)))
+	if (!s || !(root = req_json_object(r)))
 		return;
 	static const char *const names[] = {"title", "body", "department", "consultation_id"};
 	const char *slots[4] = {0};
@@ -698,7 +678,7 @@ static void api_answer(struct req *r)
 	store *s = req_store(r);
 	struct proposal p;
 	json_t *root;
-	if (!s || !load(r, s, &p) || !(root = body_object(r)))
+	if (!s || !load(r, s, &p) || !(root = req_json_object(r)))
 		return;
 	static const char *const names[] = {"status", "text"};
 	const char *slots[2] = {0};
@@ -736,7 +716,7 @@ static json_t *space_json(struct req *r, const struct department *d, const struc
 {
 	return json_pack("{s:I,s:s,s:s,s:b,s:I,s:o}", "department_id", (json_int_t)d->id, "department", d->slug,
 			 "name", dept_name(d, r->lang), "open", sp->open, "threshold", (json_int_t)sp->threshold,
-			 "deadline", iso(sp->deadline));
+			 "deadline", json_time(sp->deadline));
 }
 
 static void spaces_page(struct req *r, store *s, int status, int64_t err_dept, const struct form_errors *e)
@@ -846,7 +826,7 @@ static void api_space_put(struct req *r)
 	store *s = req_store(r);
 	struct department d;
 	json_t *root;
-	if (!s || !space_dept(r, s, &d) || !(root = body_object(r)))
+	if (!s || !space_dept(r, s, &d) || !(root = req_json_object(r)))
 		return;
 	json_t *open = json_object_get(root, "open"), *th = json_object_get(root, "threshold"), *dl = json_object_get(root, "deadline");
 	bool bad = json_object_size(root) != (size_t)(!!open + !!th + !!dl) || (open && !json_is_boolean(open)) ||

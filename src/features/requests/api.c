@@ -10,6 +10,7 @@
  * (contact removed, personal data in texts masked), private ones to the
  * author, the private-link token holder and the department's staff.
  * Errors: {"error":{"code","message","fields"?}} (422 carries fields). */
+#include "web/json_util.h"
 #include "web/page.h"
 #include "features/requests/internal.h"
 #include "features/accounts/accounts.h"
@@ -24,15 +25,6 @@
 #define CREATE_PER_IP 10        /* creations per IP per window (anonymous and sessions) */
 #define CREATE_PER_ACCOUNT 10   /* creations per account per window */
 #define CREATE_WINDOW 600       /* seconds */
-
-static json_t *iso(int64_t t)
-{
-	if (!t)
-		return json_null();
-	char buf[32];
-	iso8601_utc(buf, sizeof buf, (time_t)t);
-	return json_string(buf);
-}
 
 static json_t *str_or_null(const char *s)
 {
@@ -143,9 +135,9 @@ static json_t *request_json(struct req *r, store *s, const struct request *q, in
 		"location", q->has_location ? json_pack("{s:f,s:f}", "lat", q->lat, "lon", q->lon) : json_null(),
 		"channel", q->channel, "public", q->public,
 		"attributes", attrs, "photos", photos,
-		"created_at", iso(q->created_at), "updated_at", iso(q->updated_at),
-		"first_response_at", iso(q->first_response_at), "solved_at", iso(q->solved_at),
-		"closed_at", iso(q->closed_at));
+		"created_at", json_time(q->created_at), "updated_at", json_time(q->updated_at),
+		"first_response_at", json_time(q->first_response_at), "solved_at", json_time(q->solved_at),
+		"closed_at", json_time(q->closed_at));
 	json_object_set_new(o, "url", json_string(arena_printf(r->a, "%s/requests/%s", r->cfg->base_url, q->ref)));
 	if (q->merged_into) {
 		struct request into;
@@ -163,7 +155,7 @@ static json_t *request_json(struct req *r, store *s, const struct request *q, in
 	if (view == 2) {
 		json_object_set_new(o, "id", json_integer(q->id));
 		json_object_set_new(o, "assignee_id", q->assignee_id ? json_integer(q->assignee_id) : json_null());
-		json_object_set_new(o, "next_due_at", iso(q->next_due_at));
+		json_object_set_new(o, "next_due_at", json_time(q->next_due_at));
 		json_object_set_new(o, "overdue", json_boolean(q->overdue));
 		json_object_set_new(o, "user_id", q->user_id ? json_integer(q->user_id) : json_null());
 	}
@@ -361,7 +353,7 @@ static void history(struct req *r)
 		json_t *data = ev[i].data ? json_loads(ev[i].data, 0, NULL) : NULL;
 		const char *body = ev[i].body && view == 0 ? pii_mask(r->a, ev[i].body, NULL) : ev[i].body;
 		json_array_append_new(items, json_pack("{s:I,s:o,s:s,s:b,s:o,s:o,s:o}", "id", (json_int_t)ev[i].id,
-						       "at", iso(ev[i].at), "type", ev[i].type, "public", ev[i].public,
+						       "at", json_time(ev[i].at), "type", ev[i].type, "public", ev[i].public,
 						       "actor", view ? str_or_null(ev[i].actor) : json_null(),
 						       "body", str_or_null(body), "data", data ? data : json_null()));
 	}

@@ -1,6 +1,7 @@
 /* Surveys: public list and response form, the response (form and API), the
  * results summary (HTML with SVG bars, JSON), the staff CSV export, staff
  * create/edit/close, hiding a free-text answer, and the moderation target. */
+#include "web/json_util.h"
 #include "features/surveys/surveys.h"
 #include "features/accounts/accounts.h"
 #include "features/audit/audit.h"
@@ -15,15 +16,6 @@
 
 #define PAGE_SIZE 20
 #define FORM_SLOTS 10   /* question blocks on the staff form (the API takes up to SURVEY_QUESTIONS_MAX) */
-
-static json_t *iso(int64_t t)
-{
-	if (!t)
-		return json_null();
-	char buf[32];
-	iso8601_utc(buf, sizeof buf, (time_t)t);
-	return json_string(buf);
-}
 
 static bool staff_for(struct req *r, int64_t dept_id)
 {
@@ -360,18 +352,6 @@ static void respond_form(struct req *r)
 		survey_page(r, s, &sv, st, key, false, g, &e);
 }
 
-static json_t *body_object(struct req *r)
-{
-	json_error_t jerr;
-	json_t *root = json_loadb(r->body.data ? r->body.data : "", r->body.len, JSON_REJECT_DUPLICATES, &jerr);
-	if (!root || !json_is_object(root)) {
-		json_decref(root);
-		resp_json_error(r, 400, "bad_json", TR(r, "api.bad_json"));
-		return NULL;
-	}
-	return root;
-}
-
 static const char *scalar_text(struct req *r, json_t *v)
 {
 	if (json_is_string(v))
@@ -398,7 +378,7 @@ static void api_respond(struct req *r)
 	store *s = req_store(r);
 	struct survey sv;
 	json_t *root;
-	if (!s || !load(r, s, &sv) || !(root = body_object(r)))
+	if (!s || !load(r, s, &sv) || !(root = req_json_object(r)))
 		return;
 	json_t *answers = json_object_get(root, "answers");
 	if (!json_is_object(answers) || json_object_size(root) != 1) {
@@ -618,8 +598,8 @@ static json_t *survey_json(struct req *r, const struct survey *sv, const struct 
 		json_array_append_new(qs, j);
 	}
 	json_t *j = json_pack("{s:I,s:I,s:s,s:s,s:o,s:o,s:b,s:b,s:b,s:o}", "id", (json_int_t)sv->id, "department_id",
-			      (json_int_t)sv->dept_id, "title", sv->title, "intro", sv->intro, "opens_at", iso(sv->opens_at),
-			      "closes_at", iso(sv->closes_at), "open", survey_open(sv, now_s()), "verified_only", sv->verified_only,
+			      (json_int_t)sv->dept_id, "title", sv->title, "intro", sv->intro, "opens_at", json_time(sv->opens_at),
+			      "closes_at", json_time(sv->closes_at), "open", survey_open(sv, now_s()), "verified_only", sv->verified_only,
 			      "results_public", sv->results_public, "questions", qs);
 	json_object_set_new(j, "url", json_string(arena_printf(r->a, "%s/surveys/%lld", r->cfg->base_url, (long long)sv->id)));
 	if (m)
@@ -1188,7 +1168,7 @@ static void api_create(struct req *r)
 {
 	store *s = req_store(r);
 	json_t *root;
-	if (!s || !(root = body_object(r)))
+	if (!s || !(root = req_json_object(r)))
 		return;
 	struct survey_input in = {0};
 	bool bad = false;
