@@ -53,6 +53,21 @@ bool ratelimit_take(const char *key, int max, int window, int *retry_after)
 	struct entry *e = table[h];
 	while (e && strcmp(e->key, key))
 		e = e->next;
+	if (!e && entries >= MAX_ENTRIES) {
+		/* Full: drop every expired entry; if still full, evict one live entry
+		 * (so that a new key is always counted rather than let through). */
+		for (int i = 0; i < BUCKETS; i++)
+			prune(&table[i], now);
+		for (int i = 0; entries >= MAX_ENTRIES && i < BUCKETS; i++) {
+			struct entry **pp = &table[(h + (uint32_t)i) % BUCKETS];
+			if (*pp) {
+				struct entry *victim = *pp;
+				*pp = victim->next;
+				free(victim);
+				entries--;
+			}
+		}
+	}
 	if (!e && entries < MAX_ENTRIES) {
 		size_t n = strlen(key) + 1;
 		e = malloc(sizeof *e + n);

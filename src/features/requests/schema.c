@@ -83,5 +83,33 @@ const struct migration requests_migrations[] = {
 	 "CREATE TABLE reply_templates ("
 	 " id INTEGER PRIMARY KEY, dept_id INTEGER, name TEXT NOT NULL,"
 	 " body_ar TEXT NOT NULL, body_fr TEXT NOT NULL, body_en TEXT NOT NULL, created_at INTEGER NOT NULL);"},
+	{2,
+	 /* The inbox's counts (per status, overdue, unassigned, mine), kept by
+	  * triggers so that inbox_count reads a few hundred rows instead of a
+	  * department's whole queue (0.3–0.75 s per count at 1,000,000 requests,
+	  * ten counts per inbox page). assignee 0 = unassigned. */
+	 "CREATE TABLE req_queue_counts ("
+	 " dept_id INTEGER NOT NULL, status TEXT NOT NULL, overdue INTEGER NOT NULL, assignee INTEGER NOT NULL,"
+	 " n INTEGER NOT NULL, PRIMARY KEY (dept_id, status, overdue, assignee)) WITHOUT ROWID;"
+	 "INSERT INTO req_queue_counts(dept_id, status, overdue, assignee, n)"
+	 " SELECT dept_id, status, overdue, coalesce(assignee_id, 0), count(*) FROM requests GROUP BY 1, 2, 3, 4;"
+	 "CREATE TRIGGER requests_count_ins AFTER INSERT ON requests BEGIN"
+	 " INSERT INTO req_queue_counts(dept_id, status, overdue, assignee, n)"
+	 "  VALUES (new.dept_id, new.status, new.overdue, coalesce(new.assignee_id, 0), 1)"
+	 "  ON CONFLICT(dept_id, status, overdue, assignee) DO UPDATE SET n = n + 1;"
+	 "END;"
+	 "CREATE TRIGGER requests_count_del AFTER DELETE ON requests BEGIN"
+	 " UPDATE req_queue_counts SET n = n - 1 WHERE dept_id = old.dept_id AND status = old.status"
+	 "  AND overdue = old.overdue AND assignee = coalesce(old.assignee_id, 0);"
+	 "END;"
+	 "CREATE TRIGGER requests_count_upd AFTER UPDATE OF dept_id, status, overdue, assignee_id ON requests"
+	 " WHEN old.dept_id <> new.dept_id OR old.status <> new.status OR old.overdue <> new.overdue"
+	 "  OR coalesce(old.assignee_id, 0) <> coalesce(new.assignee_id, 0) BEGIN"
+	 " UPDATE req_queue_counts SET n = n - 1 WHERE dept_id = old.dept_id AND status = old.status"
+	 "  AND overdue = old.overdue AND assignee = coalesce(old.assignee_id, 0);"
+	 " INSERT INTO req_queue_counts(dept_id, status, overdue, assignee, n)"
+	 "  VALUES (new.dept_id, new.status, new.overdue, coalesce(new.assignee_id, 0), 1)"
+	 "  ON CONFLICT(dept_id, status, overdue, assignee) DO UPDATE SET n = n + 1;"
+	 "END;"},
 	{0, NULL},
 };

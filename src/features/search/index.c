@@ -131,6 +131,12 @@ static void bind_query(store_stmt *st, const char *expr, const struct search_que
 	store_bind_int(st, 8, now_s());
 }
 
+/* Matches ranked at most: past this, only the newest RANK_CAP matches (by
+ * rowid, i.e. indexing order) are ranked. bm25 is computed for every row it
+ * ranks, so a very common word (hundreds of thousands of matches) would
+ * otherwise cost a bm25 per match on every search. */
+#define RANK_CAP 1000
+
 int search_run(store *s, arena *a, const struct principal *p, const struct search_query *q, struct search_hit **out,
 	       int *total)
 {
@@ -141,31 +147,65 @@ int search_run(store *s, arena *a, const struct principal *p, const struct searc
 		return 0;
 	const char *depts = staff_depts(a, p);
 	int limit = q->limit < 1 ? 20 : q->limit > 50 ? 50 : q->limit;
+	/* 1. Lower rowid bound of the newest RANK_CAP matches (0 when fewer):
+	 * FTS5 walks the doclist by rowid without ranking. */
+	int64_t bound = 0;
+	store_stmt *bt = store_prepare(s, "SELECT search_fts.rowid FROM search_fts JOIN search_meta m ON m.rowid = search_fts.rowid"
+					  WHERE_SQL " ORDER BY search_fts.rowid DESC LIMIT 1 OFFSET ?9");
+	if (!bt)
+		return -1;
+	bind_query(bt, expr, q, p, depts);
+	store_bind_int(bt, 9, RANK_CAP);
+	if (store_step(bt) == STORE_ROW)
+		bound = store_int(bt, 0);
+	store_done(bt);
+	/* 2. Rank: rowid and score only, so that the sorter holds small rows and
+	 * no snippet is made for rows that are not shown. */
 	store_stmt *st = store_prepare(s,
-		"SELECT m.doc_type, m.doc_id, m.dept_id, m.lang, m.title, m.url, m.at,"
-		" snippet(search_fts, 1, char(2), char(3), '…', 14), bm25(search_fts, 4.0, 1.0)"
-		" FROM search_fts JOIN search_meta m ON m.rowid = search_fts.rowid" WHERE_SQL
-		" ORDER BY bm25(search_fts, 4.0, 1.0) LIMIT ?9 OFFSET ?10");
+		"SELECT search_fts.rowid, bm25(search_fts, 4.0, 1.0) FROM search_fts JOIN search_meta m ON m.rowid = search_fts.rowid"
+		WHERE_SQL " AND search_fts.rowid > ?11 ORDER BY bm25(search_fts, 4.0, 1.0) LIMIT ?9 OFFSET ?10");
 	if (!st)
 		return -1;
 	bind_query(st, expr, q, p, depts);
 	store_bind_int(st, 9, limit);
 	store_bind_int(st, 10, q->offset > 0 ? q->offset : 0);
-	struct search_hit *hits = arena_alloc(a, sizeof *hits * (size_t)limit);
+	store_bind_int(st, 11, bound);
+	int64_t rowids[50];
+	double scores[50];
 	int n = 0, rc;
 	while (n < limit && (rc = store_step(st)) == STORE_ROW) {
-		struct search_hit *h = &hits[n++];
-		h->type = arena_strdup(a, store_text(st, 0));
-		h->id = store_int(st, 1);
-		h->dept_id = store_int(st, 2);
-		h->lang = arena_strdup(a, store_text(st, 3));
-		h->title = arena_strdup(a, store_text(st, 4));
-		h->url = arena_strdup(a, store_text(st, 5));
-		h->at = store_int(st, 6);
-		h->snippet_html = snippet_html(a, store_text(st, 7) ? store_text(st, 7) : "");
-		h->score = store_double(st, 8);
+		rowids[n] = store_int(st, 0);
+		scores[n++] = store_double(st, 1);
 	}
 	store_done(st);
+	/* 3. The shown rows: metadata and snippet, one rowid each. */
+	struct search_hit *hits = arena_alloc(a, sizeof *hits * (size_t)limit);
+	int k = 0;
+	for (int i = 0; i < n; i++) {
+		store_stmt *ht = store_prepare(s,
+			"SELECT m.doc_type, m.doc_id, m.dept_id, m.lang, m.title, m.url, m.at,"
+			" snippet(search_fts, 1, char(2), char(3), '…', 14)"
+			" FROM search_fts JOIN search_meta m ON m.rowid = search_fts.rowid"
+			" WHERE search_fts MATCH ?1 AND search_fts.rowid = ?2");
+		if (!ht)
+			return -1;
+		store_bind_text(ht, 1, expr);
+		store_bind_int(ht, 2, rowids[i]);
+		if (store_step(ht) == STORE_ROW) {
+			struct search_hit *h = &hits[k++];
+			h->type = arena_strdup(a, store_text(ht, 0));
+			h->id = store_int(ht, 1);
+			h->dept_id = store_int(ht, 2);
+			h->lang = arena_strdup(a, store_text(ht, 3));
+			h->title = arena_strdup(a, store_text(ht, 4));
+			h->url = arena_strdup(a, store_text(ht, 5));
+			h->at = store_int(ht, 6);
+			h->snippet_html = snippet_html(a, store_text(ht, 7) ? store_text(ht, 7) : "");
+			h->score = scores[i];
+		}
+		store_done(ht);
+	}
+	n = k;
 	store_stmt *ct = store_prepare(s, "SELECT count(*) FROM (SELECT 1 FROM search_fts JOIN search_meta m"
 					  " ON m.rowid = search_fts.rowid" WHERE_SQL " LIMIT 1000)");
 	if (ct) {
