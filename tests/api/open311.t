@@ -454,5 +454,11 @@ def main():
         r = c.get(V2 + "/requests.json?page=2")
         ok(len(r.json()) > 0, "page=2 reaches the rest")
 
+        # ---------------------------------------------------------- contact fields are optional
+        anon = {k: v for k, v in good.items() if k not in ("email", "first_name", "last_name", "account_id", "device_id")}
+        r_anon = post("json", anon, roads)
+        is_(r_anon.status, 200, "POST without any contact field is accepted (the spec makes them optional)")
+        ok(r_anon.status == 200 and r_anon.json()[0].get("service_request_id"), "and answers a service_request_id")
+
 
 run(main)

@@ -596,6 +596,7 @@ static void requests_create(struct req *r, enum o311_format fmt)
 		.description = p.description ? p.description : c.name[li], .address = p.address_string,
 		.lat = p.has_location ? p.lat_text : NULL, .lon = p.has_location ? p.lon_text : NULL,
 		.contact_email = p.email, .contact_phone = p.phone, .attrs = p.attrs,
+		.on_behalf = true, /* GeoReport makes contact fields optional: the client keeps the citizen */
 	};
 	if (p.first_name || p.last_name)
 		in.contact_name = arena_printf(r->a, "%s%s%s", p.first_name ? p.first_name : "",

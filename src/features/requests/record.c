@@ -259,7 +259,8 @@ int64_t request_create(store *s, arena *a, const struct request_input *in, struc
 		if (!phone || is_email)
 			form_error(e, "contact_phone", "request.bad_phone");
 	}
-	if (!in->user_id && !email && !phone && !form_error_for(e, "contact_email") && !form_error_for(e, "contact_phone"))
+	if (!in->user_id && !in->on_behalf && !email && !phone && !form_error_for(e, "contact_email") &&
+	    !form_error_for(e, "contact_phone"))
 		form_error(e, "contact_email", "request.contact_needed");
 	const char *lang = lang_supported(in->lang) ? in->lang : "ar";
 	enum req_priority prio = RP_NORMAL;

@@ -125,6 +125,8 @@ struct request_input {
 	const char *photos[REQ_PHOTOS_MAX]; /* media names already stored */
 	int nphotos;
 	int64_t user_id;           /* logged-in citizen, or 0 */
+	bool on_behalf;            /* submitted by a trusted client (API token, Open311 api_key)
+	                            * that keeps its own contact with the citizen: no contact required */
 	const char *priority;      /* staff/API only; NULL = normal */
 };
 
