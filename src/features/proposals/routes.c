@@ -254,6 +254,9 @@ static void show_page(struct req *r, store *s, const struct proposal *p, int sta
 		h_raw(&r->out, p->answer_html); /* cmark safe mode */
 		h_raw(&r->out, "</div></section>");
 	}
+	if (who && who->user_id != p->author_id)
+		h_printf(&r->out, "<p><a href=\"/flag?type=proposal&amp;id=%lld&amp;next=/proposals/%lld\">%s</a></p>",
+			 (long long)p->id, (long long)p->id, TR(r, "comments.report"));
 	if (staff_for(r, p->dept_id)) {
 		h_printf(&r->out, "<section><h2>%s</h2>", TR(r, "prop.answer_form"));
 		f_errors_summary(r, e);
