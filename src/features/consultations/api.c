@@ -182,15 +182,6 @@ static bool read_body(struct req *r, struct consult_input *in, int *published, b
 	return ok;
 }
 
-static void invalid(struct req *r, const struct form_errors *e)
-{
-	json_t *fields = json_object();
-	for (int i = 0; i < e->n; i++)
-		json_object_set_new(fields, strcmp(e->field[i], "dept") ? e->field[i] : "department", json_string(TR(r, e->key[i])));
-	resp_json(r, 422, json_pack("{s:{s:s,s:s,s:o}}", "error", "code", "invalid", "message", TR(r, "form.has_errors"),
-				    "fields", fields));
-}
-
 static void create(struct req *r)
 {
 	store *s = req_store(r);
@@ -205,7 +196,7 @@ static void create(struct req *r)
 	if (!in.lang)
 		in.lang = r->lang;
 	if (!consult_apply_input(s, r->a, &in, &c, &e)) {
-		invalid(r, &e);
+		resp_json_invalid(r, &e, NULL, NULL);
 		return;
 	}
 	if (!principal_can(req_who(r), ROLE_EDITOR, c.dept_id)) {
@@ -237,7 +228,7 @@ static void update(struct req *r)
 		return;
 	struct form_errors e = {0};
 	if (!consult_apply_input(s, r->a, &in, &c, &e)) {
-		invalid(r, &e);
+		resp_json_invalid(r, &e, NULL, NULL);
 		return;
 	}
 	if (!principal_can(req_who(r), ROLE_EDITOR, c.dept_id)) {
@@ -272,7 +263,7 @@ static void close_it(struct req *r)
 		return;
 	struct form_errors e = {0};
 	if (!consult_apply_input(s, r->a, &in, &c, &e)) {
-		invalid(r, &e);
+		resp_json_invalid(r, &e, NULL, NULL);
 		return;
 	}
 	int64_t now = now_s();

@@ -178,15 +178,6 @@ static bool read_body(struct req *r, struct post_input *in, const char **status)
 	return ok;
 }
 
-static void invalid(struct req *r, const struct form_errors *e)
-{
-	json_t *fields = json_object();
-	for (int i = 0; i < e->n; i++)
-		json_object_set_new(fields, strcmp(e->field[i], "dept") ? e->field[i] : "department", json_string(TR(r, e->key[i])));
-	resp_json(r, 422, json_pack("{s:{s:s,s:s,s:o}}", "error", "code", "invalid", "message", TR(r, "form.has_errors"),
-				    "fields", fields));
-}
-
 /* Applies status "draft" / "published" from a create/update body. */
 static bool apply_status(struct req *r, struct post *p, const char *status, const struct post_input *in)
 {
@@ -196,7 +187,7 @@ static bool apply_status(struct req *r, struct post *p, const char *status, cons
 	if (!post_status_parse(status, &st)) {
 		struct form_errors e = {0};
 		form_error(&e, "status", "form.invalid_choice");
-		invalid(r, &e);
+		resp_json_invalid(r, &e, NULL, NULL);
 		return false;
 	}
 	p->status = st;
@@ -217,7 +208,7 @@ static void create(struct req *r)
 	struct post p = {.status = POST_DRAFT};
 	struct form_errors e = {0};
 	if (!post_apply_input(s, r->a, &in, &p, &e)) {
-		invalid(r, &e);
+		resp_json_invalid(r, &e, NULL, NULL);
 		return;
 	}
 	if (!principal_can(req_who(r), ROLE_EDITOR, p.dept_id)) {
@@ -250,7 +241,7 @@ static void update(struct req *r)
 		return;
 	struct form_errors e = {0};
 	if (!post_apply_input(s, r->a, &in, &p, &e)) {
-		invalid(r, &e);
+		resp_json_invalid(r, &e, NULL, NULL);
 		return;
 	}
 	if (!principal_can(req_who(r), ROLE_EDITOR, p.dept_id)) { /* moved to a department not theirs */

@@ -569,12 +569,8 @@ static bool read_fields(struct req *r, json_t *root, const char *const *names, c
 
 static void invalid(struct req *r, const struct form_errors *e)
 {
-	json_t *fields = json_object();
-	for (int i = 0; i < e->n; i++)
-		json_object_set_new(fields, strcmp(e->field[i], "dept") ? e->field[i] : "department", json_string(TR(r, e->key[i])));
 	const char *space = form_error_for(e, "space");
-	resp_json(r, 422, json_pack("{s:{s:s,s:s,s:o}}", "error", "code", space ? "space_closed" : "invalid", "message",
-				    TR(r, space ? space : "form.has_errors"), "fields", fields));
+	resp_json_invalid(r, e, space ? "space_closed" : NULL, space);
 }
 
 static void api_create(struct req *r)

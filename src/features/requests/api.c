@@ -38,15 +38,6 @@ static void invalid_field(struct req *r, const char *field, const char *key)
 				    TR(r, "form.has_errors"), "fields", field, TR(r, key)));
 }
 
-static void invalid(struct req *r, const struct form_errors *e)
-{
-	json_t *fields = json_object();
-	for (int i = 0; i < e->n; i++)
-		json_object_set_new(fields, e->field[i], json_string(TR(r, e->key[i])));
-	resp_json(r, 422, json_pack("{s:{s:s,s:s,s:o}}", "error", "code", "invalid", "message", TR(r, "form.has_errors"),
-				    "fields", fields));
-}
-
 /* The JSON object body (new reference), or NULL after answering 400. An empty
  * body counts as {} when empty_ok. */
 static json_t *read_object(struct req *r, bool empty_ok)
@@ -304,7 +295,7 @@ static void create(struct req *r)
 	char ref[16];
 	int64_t id = request_create(s, r->a, &in, &e, ref);
 	if (id == 0) {
-		invalid(r, &e);
+		resp_json_invalid(r, &e, NULL, NULL);
 		goto out;
 	}
 	if (id < 0) {

@@ -363,16 +363,6 @@ static const char *scalar_text(struct req *r, json_t *v)
 	return NULL;
 }
 
-static void invalid(struct req *r, const struct form_errors *e)
-{
-	json_t *fields = json_object();
-	for (int i = 0; i < e->n; i++)
-		json_object_set_new(fields, e->field[i][0] == 'q' && isdigit((unsigned char)e->field[i][1]) ? e->field[i] + 1 : e->field[i],
-				    json_string(TR(r, e->key[i])));
-	resp_json(r, 422, json_pack("{s:{s:s,s:s,s:o}}", "error", "code", "invalid", "message", TR(r, "form.has_errors"),
-				    "fields", fields));
-}
-
 static void api_respond(struct req *r)
 {
 	store *s = req_store(r);
@@ -426,7 +416,7 @@ static void api_respond(struct req *r)
 	if (st == 201)
 		resp_json(r, 201, json_pack("{s:s,s:s}", "result", "recorded", "message", TR(r, key)));
 	else if (st == 422)
-		invalid(r, &e);
+		resp_json_invalid(r, &e, NULL, NULL);
 	else
 		resp_json_error(r, st, strchr(key, '.') + 1, TR(r, key));
 }
