@@ -76,14 +76,14 @@ void f_textarea(struct req *r, const struct form_errors *e, const char *name, co
 }
 
 void f_select(struct req *r, const struct form_errors *e, const char *name, const char *label_key,
-	      const struct option *options, const char *selected)
+	      const struct select_option *options, const char *selected)
 {
 	h_raw(&r->out, "<div class=\"field\">");
 	label(r, name, label_key);
 	h_printf(&r->out, "<select id=\"f-%s\" name=\"%s\"", name, name);
 	described(r, e, name);
 	h_raw(&r->out, ">");
-	for (const struct option *o = options; o->value; o++)
+	for (const struct select_option *o = options; o->value; o++)
 		h_printf(&r->out, "<option value=\"%s\"%s>%s</option>", o->value,
 			 selected && !strcmp(selected, o->value) ? " selected" : "",
 			 o->text ? o->text : o->label_key ? TR(r, o->label_key) : o->value);

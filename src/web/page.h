@@ -62,9 +62,9 @@ void f_textarea(struct req *r, const struct form_errors *e, const char *name, co
 		const char *value, int rows);
 /* A labelled select; options ended by {NULL}. Each shows text if set, else the
  * catalog text of label_key, else the value. */
-struct option { const char *value, *label_key, *text; };
+struct select_option { const char *value, *label_key, *text; };
 void f_select(struct req *r, const struct form_errors *e, const char *name, const char *label_key,
-	      const struct option *options, const char *selected);
+	      const struct select_option *options, const char *selected);
 /* A summary box at the top of a form when there are errors. */
 void f_errors_summary(struct req *r, const struct form_errors *e);
 

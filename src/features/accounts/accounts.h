@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include "core/arena.h"
 #include "http/http.h"
+#include "web/page.h"
 #include "store/migrate.h"
 #include "store/store.h"
 
@@ -91,6 +92,9 @@ int dept_list(store *s, arena *a, struct department **out);
 bool dept_get(store *s, arena *a, int64_t id, struct department *d);
 /* Department id for a slug, 0 when none. */
 int64_t dept_by_slug(store *s, const char *slug);
+/* The departments where r's principal holds role, as select options (value:
+ * the id; text: the name in r's language), in the request arena; *count set. */
+struct select_option *dept_options_for(struct req *r, store *s, enum role role, int *count);
 /* The department's name in lang. */
 const char *dept_name(const struct department *d, const char *lang);
 

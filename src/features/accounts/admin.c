@@ -218,17 +218,17 @@ static void user_page(struct req *r, int status, const char *notice)
 	}
 	h_printf(&r->out, "</ul><h2>%s</h2><form method=\"post\" action=\"/admin/users/%lld/roles\">", TR(r, "admin.add_role"), (long long)u.id);
 	f_csrf(r);
-	struct option roles[ROLE_COUNT];
+	struct select_option roles[ROLE_COUNT];
 	int nr = 0;
 	for (int i = ROLE_AGENT; i < ROLE_COUNT; i++)
-		roles[nr++] = (struct option){role_name((enum role)i), arena_printf(r->a, "role.%s", role_name((enum role)i)), NULL};
-	roles[nr] = (struct option){NULL, NULL, NULL};
+		roles[nr++] = (struct select_option){role_name((enum role)i), arena_printf(r->a, "role.%s", role_name((enum role)i)), NULL};
+	roles[nr] = (struct select_option){NULL, NULL, NULL};
 	f_select(r, NULL, "role", "admin.role", roles, NULL);
-	struct option *depts = arena_alloc(r->a, sizeof *depts * (size_t)(nd + 1));
+	struct select_option *depts = arena_alloc(r->a, sizeof *depts * (size_t)(nd + 1));
 	int k = 0;
 	for (int i = 0; i < nd; i++)
 		if (may_manage(p, d[i].id))
-			depts[k++] = (struct option){arena_printf(r->a, "%lld", (long long)d[i].id), NULL, dept_name(&d[i], r->lang)};
+			depts[k++] = (struct select_option){arena_printf(r->a, "%lld", (long long)d[i].id), NULL, dept_name(&d[i], r->lang)};
 	f_select(r, NULL, "dept", "post.department", depts, NULL);
 	h_printf(&r->out, "<button>%s</button></form>", TR(r, "form.add"));
 	if (p->site_admin && u.id != p->user_id) {
@@ -347,18 +347,18 @@ static void tokens_page(struct req *r, int status, const char *new_token, const 
 	h_raw(&r->out, "<form method=\"post\" action=\"/admin/tokens\">");
 	f_csrf(r);
 	f_input(r, e, "name", "token.name", "text", NULL, "required maxlength=\"60\" dir=\"ltr\"");
-	struct option roles[ROLE_COUNT];
+	struct select_option roles[ROLE_COUNT];
 	int nr = 0;
 	for (int i = ROLE_AGENT; i < ROLE_COUNT; i++)
-		roles[nr++] = (struct option){role_name((enum role)i), arena_printf(r->a, "role.%s", role_name((enum role)i)), NULL};
-	roles[nr] = (struct option){NULL, NULL, NULL};
+		roles[nr++] = (struct select_option){role_name((enum role)i), arena_printf(r->a, "role.%s", role_name((enum role)i)), NULL};
+	roles[nr] = (struct select_option){NULL, NULL, NULL};
 	f_select(r, e, "role", "admin.role", roles, NULL);
 	struct department *d;
 	int nd = dept_list(s, r->a, &d);
-	struct option *depts = arena_alloc(r->a, sizeof *depts * (size_t)(nd + 2));
-	depts[0] = (struct option){"*", "token.all_depts", NULL};
+	struct select_option *depts = arena_alloc(r->a, sizeof *depts * (size_t)(nd + 2));
+	depts[0] = (struct select_option){"*", "token.all_depts", NULL};
 	for (int i = 0; i < nd; i++)
-		depts[i + 1] = (struct option){d[i].slug, NULL, dept_name(&d[i], r->lang)};
+		depts[i + 1] = (struct select_option){d[i].slug, NULL, dept_name(&d[i], r->lang)};
 	f_select(r, e, "dept", "post.department", depts, "*");
 	h_printf(&r->out, "<button>%s</button></form>", TR(r, "form.create"));
 	page_end(r);

@@ -197,7 +197,7 @@ static void account_control_page(struct req *r, int status, const struct form_er
 		h_printf(&r->out, "<form method=\"post\" action=\"/staff/accounts/%lld/suspend\"><div class=\"filters\">", (long long)u.id);
 		f_csrf(r);
 		f_input(r, e, "amount", "participate.duration", "number", kv_get(&r->form, "amount"), "required min=\"1\" max=\"8760\"");
-		static const struct option units[] = {{"hours", "participate.hours", NULL}, {"days", "participate.days", NULL},
+		static const struct select_option units[] = {{"hours", "participate.hours", NULL}, {"days", "participate.days", NULL},
 						      {NULL, NULL, NULL}};
 		f_select(r, e, "unit", "participate.unit", units, kv_get(&r->form, "unit") ? kv_get(&r->form, "unit") : "days");
 		h_raw(&r->out, "</div>");

@@ -91,3 +91,16 @@ const char *user_email(store *s, arena *a, int64_t user_id, const char **lang)
 		*lang = u.lang;
 	return u.email;
 }
+
+struct select_option *dept_options_for(struct req *r, store *s, enum role role, int *count)
+{
+	struct department *d;
+	int nd = dept_list(s, r->a, &d);
+	struct select_option *o = arena_alloc(r->a, sizeof *o * (size_t)(nd + 1));
+	int k = 0;
+	for (int i = 0; i < nd; i++)
+		if (principal_can(req_who(r), role, d[i].id))
+			o[k++] = (struct select_option){arena_printf(r->a, "%lld", (long long)d[i].id), NULL, dept_name(&d[i], r->lang)};
+	*count = k;
+	return o;
+}

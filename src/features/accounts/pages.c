@@ -137,7 +137,7 @@ static void signup_form(struct req *r, int status, const struct form_errors *e, 
 	f_input(r, e, "email", "signup.login", "text", kv_get(&r->form, "email"), "autocomplete=\"username\" required");
 	f_input(r, e, "password", "signup.password", "password", NULL, "autocomplete=\"new-password\" required minlength=\"10\"");
 	f_input(r, e, "password2", "signup.password2", "password", NULL, "autocomplete=\"new-password\" required");
-	static const struct option langs[] = {{"ar", NULL, "العربية"}, {"fr", NULL, "Français"}, {"en", NULL, "English"}, {NULL, NULL, NULL}};
+	static const struct select_option langs[] = {{"ar", NULL, "العربية"}, {"fr", NULL, "Français"}, {"en", NULL, "English"}, {NULL, NULL, NULL}};
 	const char *lang = kv_get(&r->form, "lang");
 	f_select(r, e, "lang", "account.lang", langs, lang ? lang : r->lang);
 	h_printf(&r->out, "<button>%s</button></form>", TR(r, "signup.submit"));
@@ -229,7 +229,7 @@ static void account_page(struct req *r, int status, const struct form_errors *e,
 	}
 	h_printf(&r->out, "<h2>%s</h2><form method=\"post\" action=\"/account/lang\">", TR(r, "account.lang"));
 	f_csrf(r);
-	static const struct option langs[] = {{"ar", NULL, "العربية"}, {"fr", NULL, "Français"}, {"en", NULL, "English"}, {NULL, NULL, NULL}};
+	static const struct select_option langs[] = {{"ar", NULL, "العربية"}, {"fr", NULL, "Français"}, {"en", NULL, "English"}, {NULL, NULL, NULL}};
 	f_select(r, e, "lang", "account.lang", langs, p->lang ? p->lang : r->lang);
 	h_printf(&r->out, "<button>%s</button></form>", TR(r, "form.save"));
 	h_printf(&r->out, "<h2>%s</h2>", TR(r, "account.password"));

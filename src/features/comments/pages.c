@@ -478,11 +478,11 @@ static void flag_form(struct req *r, int status, const struct comment *c, const 
 	f_errors_summary(r, e);
 	h_printf(&r->out, "<form method=\"post\" action=\"/comments/%lld/flag\">", (long long)c->id);
 	f_csrf(r);
-	struct option opts[8];
+	struct select_option opts[8];
 	int k = 0;
 	for (int i = 0; flag_reasons[i] && k < 7; i++)
-		opts[k++] = (struct option){flag_reasons[i], arena_printf(r->a, "comments.reason_%s", flag_reasons[i]), NULL};
-	opts[k] = (struct option){NULL, NULL, NULL};
+		opts[k++] = (struct select_option){flag_reasons[i], arena_printf(r->a, "comments.reason_%s", flag_reasons[i]), NULL};
+	opts[k] = (struct select_option){NULL, NULL, NULL};
 	f_select(r, e, "reason", "comments.reason", opts, kv_get(&r->form, "reason"));
 	f_textarea(r, e, "note", "comments.note", kv_get(&r->form, "note"), 2);
 	h_printf(&r->out, "<button>%s</button></form>", TR(r, "comments.send_report"));

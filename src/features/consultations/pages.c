@@ -149,26 +149,13 @@ static void show(struct req *r)
 
 /* ---- staff ---- */
 
-static struct option *dept_options(struct req *r, store *s, int *count)
-{
-	struct department *d;
-	int nd = dept_list(s, r->a, &d);
-	struct option *o = arena_alloc(r->a, sizeof *o * (size_t)(nd + 1));
-	int k = 0;
-	for (int i = 0; i < nd; i++)
-		if (principal_can(req_who(r), ROLE_EDITOR, d[i].id))
-			o[k++] = (struct option){arena_printf(r->a, "%lld", (long long)d[i].id), NULL, dept_name(&d[i], r->lang)};
-	*count = k;
-	return o;
-}
-
 static void staff_list(struct req *r)
 {
 	store *s = req_store(r);
 	if (!s)
 		return;
 	int nd;
-	struct option *depts = dept_options(r, s, &nd);
+	struct select_option *depts = dept_options_for(r, s, ROLE_EDITOR, &nd);
 	int64_t dept_id = 0;
 	const char *dept = kv_get(&r->query, "dept");
 	if (dept && *dept && !parse_int64(dept, 1, INT64_MAX, &dept_id)) {
@@ -230,7 +217,7 @@ static void edit_form(struct req *r, store *s, int status, const struct consulta
 		      const struct consult_input *typed)
 {
 	int nd;
-	struct option *depts = dept_options(r, s, &nd);
+	struct select_option *depts = dept_options_for(r, s, ROLE_EDITOR, &nd);
 	int64_t now = now_s();
 	page_begin(r, TR(r, c->id ? "consult.edit" : "consult.new"));
 	h_printf(&r->out, "<h1>%s</h1>", TR(r, c->id ? "consult.edit" : "consult.new"));
@@ -249,7 +236,7 @@ static void edit_form(struct req *r, store *s, int status, const struct consulta
 	f_csrf(r);
 	f_input(r, e, "title", "consult.field_title", "text", typed && typed->title ? typed->title : c->title, "required maxlength=\"200\"");
 	f_select(r, e, "dept", "consult.department", depts, c->dept_id ? arena_printf(r->a, "%lld", (long long)c->dept_id) : NULL);
-	static const struct option langs[] = {{"ar", NULL, "العربية"}, {"fr", NULL, "Français"}, {"en", NULL, "English"}, {NULL, NULL, NULL}};
+	static const struct select_option langs[] = {{"ar", NULL, "العربية"}, {"fr", NULL, "Français"}, {"en", NULL, "English"}, {NULL, NULL, NULL}};
 	f_select(r, e, "lang", "post.lang", langs, c->lang ? c->lang : r->lang);
 	f_textarea(r, e, "body", "consult.body", typed && typed->body ? typed->body : c->body, 12);
 	f_input(r, e, "opens_at", "consult.opens_at", "datetime-local",

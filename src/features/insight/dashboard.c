@@ -534,44 +534,44 @@ static void filters_form(struct req *r, store *s, const struct dash_view *v)
 	h_printf(&r->out, "<form method=\"get\" action=\"/insight\" class=\"filters\" aria-label=\"%s\">", TR(r, "insight.filters"));
 	f_input(r, NULL, "from", "insight.from", "date", dash_day(r, v->f.from_day), NULL);
 	f_input(r, NULL, "to", "insight.to", "date", dash_day(r, v->f.to_day), NULL);
-	struct option g[] = {{"day", "insight.gran_day", NULL}, {"week", "insight.gran_week", NULL},
+	struct select_option g[] = {{"day", "insight.gran_day", NULL}, {"week", "insight.gran_week", NULL},
 			     {"month", "insight.gran_month", NULL}, {NULL, NULL, NULL}};
 	f_select(r, NULL, "gran", "insight.gran", g, gran_name(v->f.gran));
-	struct option *o = arena_alloc(r->a, sizeof *o * (size_t)(v->ndepts + 2));
+	struct select_option *o = arena_alloc(r->a, sizeof *o * (size_t)(v->ndepts + 2));
 	int k = 0;
 	if (v->all_depts || v->ndepts > 1)
-		o[k++] = (struct option){"", "filter.any", NULL};
+		o[k++] = (struct select_option){"", "filter.any", NULL};
 	for (int i = 0; i < v->ndepts; i++)
-		o[k++] = (struct option){v->depts[i].slug, NULL, dept_name(&v->depts[i], r->lang)};
+		o[k++] = (struct select_option){v->depts[i].slug, NULL, dept_name(&v->depts[i], r->lang)};
 	f_select(r, NULL, "dept", "insight.department", o, v->dept ? v->dept->slug : "");
 	struct category *c;
 	int nc = category_list(s, r->a, true, &c);
 	if (nc < 0)
 		nc = 0;
-	struct option *co = arena_alloc(r->a, sizeof *co * (size_t)(nc + 2));
-	co[0] = (struct option){"", "filter.any", NULL};
+	struct select_option *co = arena_alloc(r->a, sizeof *co * (size_t)(nc + 2));
+	co[0] = (struct select_option){"", "filter.any", NULL};
 	k = 1;
 	for (int i = 0; i < nc; i++)
 		if (v->all_depts || !c[i].dept_id || principal_can(req_who(r), ROLE_ANALYST, c[i].dept_id))
-			co[k++] = (struct option){c[i].code, NULL, c[i].name[lang_index3(r->lang)]};
+			co[k++] = (struct select_option){c[i].code, NULL, c[i].name[lang_index3(r->lang)]};
 	f_select(r, NULL, "category", "insight.category", co, v->category_code ? v->category_code : "");
 	for (int pass = 0; pass < 2; pass++) {
 		const char **names;
 		int n = dash_channels(s, r->a, &v->f, pass == 1, 12, &names);
 		if (n < 0)
 			n = 0;
-		struct option *ch = arena_alloc(r->a, sizeof *ch * (size_t)(n + 3));
-		ch[0] = (struct option){"", "filter.any", NULL};
+		struct select_option *ch = arena_alloc(r->a, sizeof *ch * (size_t)(n + 3));
+		ch[0] = (struct select_option){"", "filter.any", NULL};
 		int m = 1;
 		const char *cur = pass ? v->source : v->channel;
 		bool seen = !cur;
 		for (int i = 0; i < n; i++) {
-			ch[m++] = (struct option){names[i], NULL, NULL};
+			ch[m++] = (struct select_option){names[i], NULL, NULL};
 			if (cur && !strcmp(cur, names[i]))
 				seen = true;
 		}
 		if (!seen)
-			ch[m++] = (struct option){cur, NULL, NULL};
+			ch[m++] = (struct select_option){cur, NULL, NULL};
 		f_select(r, NULL, pass ? "source" : "channel", pass ? "insight.source" : "insight.channel", ch, cur ? cur : "");
 	}
 	h_printf(&r->out, "<button>%s</button></form>", TR(r, "filter.apply"));

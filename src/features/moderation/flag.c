@@ -8,12 +8,12 @@
 #include "web/page.h"
 #include <string.h>
 
-static void reason_options(struct req *r, struct option *opts)
+static void reason_options(struct req *r, struct select_option *opts)
 {
 	int k = 0;
 	for (int i = 0; flag_reasons[i]; i++)
-		opts[k++] = (struct option){flag_reasons[i], arena_printf(r->a, "mod.reason.%s", flag_reasons[i]), NULL};
-	opts[k] = (struct option){NULL, NULL, NULL};
+		opts[k++] = (struct select_option){flag_reasons[i], arena_printf(r->a, "mod.reason.%s", flag_reasons[i]), NULL};
+	opts[k] = (struct select_option){NULL, NULL, NULL};
 }
 
 static void flag_form(struct req *r, int status, const struct form_errors *e)
@@ -33,7 +33,7 @@ static void flag_form(struct req *r, int status, const struct form_errors *e)
 		 moderation_target(type)->type, (long long)iid);
 	if (next)
 		h_printf(&r->out, "<input type=\"hidden\" name=\"next\" value=\"%s\">", next);
-	struct option opts[MOD_NREASONS + 2];
+	struct select_option opts[MOD_NREASONS + 2];
 	reason_options(r, opts);
 	f_select(r, e, "reason", "mod.flag_reason", opts, kv_get(&r->form, "reason"));
 	f_textarea(r, e, "note", "mod.note", kv_get(&r->form, "note"), 3);

@@ -34,7 +34,7 @@ static void decide_form(struct req *r, const struct mod_item *it, const struct f
 	const char *base = arena_printf(r->a, "/staff/moderation/%s/%lld", it->type, (long long)it->id);
 	h_printf(&r->out, "<form method=\"post\" action=\"%s\" class=\"decide\">", base);
 	f_csrf(r);
-	static const struct option actions[] = {{"hide", "mod.action_hide", NULL}, {"restore", "mod.action_restore", NULL},
+	static const struct select_option actions[] = {{"hide", "mod.action_hide", NULL}, {"restore", "mod.action_restore", NULL},
 						{NULL, NULL, NULL}};
 	const char *chosen = e ? kv_get(&r->form, "action") : NULL;
 	f_select(r, e, "action", "mod.action", actions, chosen ? chosen : (it->hidden ? "restore" : "hide"));

@@ -139,15 +139,15 @@ static void list_page(struct req *r)
 	int n = poll_list(s, r->a, dept_id, st, now, PAGE_SIZE + 1, (int)((page - 1) * PAGE_SIZE), &ps);
 	page_begin(r, TR(r, "poll.list_title"));
 	h_printf(&r->out, "<h1>%s</h1><form method=\"get\" action=\"/polls\" class=\"filters\">", TR(r, "poll.list_title"));
-	static const struct option states[] = {{"", "filter.any", NULL}, {"open", "poll.state_open", NULL},
+	static const struct select_option states[] = {{"", "filter.any", NULL}, {"open", "poll.state_open", NULL},
 		{"upcoming", "poll.state_upcoming", NULL}, {"closed", "poll.state_closed", NULL}, {NULL, NULL, NULL}};
 	f_select(r, NULL, "state", "poll.state", states, state);
 	struct department *d;
 	int nd = dept_list(s, r->a, &d);
-	struct option *dopts = arena_alloc(r->a, sizeof *dopts * (size_t)(nd + 2));
-	dopts[0] = (struct option){"", "filter.any", NULL};
+	struct select_option *dopts = arena_alloc(r->a, sizeof *dopts * (size_t)(nd + 2));
+	dopts[0] = (struct select_option){"", "filter.any", NULL};
 	for (int i = 0; i < nd; i++)
-		dopts[i + 1] = (struct option){d[i].slug, NULL, dept_name(&d[i], r->lang)};
+		dopts[i + 1] = (struct select_option){d[i].slug, NULL, dept_name(&d[i], r->lang)};
 	f_select(r, NULL, "dept", "poll.department", dopts, dept);
 	h_printf(&r->out, "<button>%s</button></form>", TR(r, "filter.apply"));
 	if (n <= 0)
@@ -502,13 +502,13 @@ static void edit_form(struct req *r, store *s, int status, const struct poll *p,
 	if (!p->id) {
 		struct department *d;
 		int nd = dept_list(s, r->a, &d), k = 0;
-		struct option *dopts = arena_alloc(r->a, sizeof *dopts * (size_t)(nd + 1));
+		struct select_option *dopts = arena_alloc(r->a, sizeof *dopts * (size_t)(nd + 1));
 		for (int i = 0; i < nd; i++)
 			if (is_staff_for(r, d[i].id))
-				dopts[k++] = (struct option){arena_printf(r->a, "%lld", (long long)d[i].id), NULL, dept_name(&d[i], r->lang)};
+				dopts[k++] = (struct select_option){arena_printf(r->a, "%lld", (long long)d[i].id), NULL, dept_name(&d[i], r->lang)};
 		f_select(r, e, "dept", "poll.department", dopts, typed ? typed->dept : NULL);
 	}
-	static const struct option kinds[] = {{"single", "poll.kind_single", NULL}, {"multiple", "poll.kind_multiple", NULL}, {NULL, NULL, NULL}};
+	static const struct select_option kinds[] = {{"single", "poll.kind_single", NULL}, {"multiple", "poll.kind_multiple", NULL}, {NULL, NULL, NULL}};
 	f_select(r, e, "kind", "poll.kind", kinds, p->multiple ? "multiple" : "single");
 	f_input(r, e, "max_choices", "poll.max_choices", "number", arena_printf(r->a, "%d", p->max_choices ? p->max_choices : 1),
 		"min=\"1\" max=\"20\"");

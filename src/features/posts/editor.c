@@ -11,26 +11,13 @@
 void post_render(struct req *r, store *s, const struct post *p);
 
 /* Departments where the principal may edit, as select options. */
-static struct option *dept_options(struct req *r, store *s, int *count)
-{
-	struct department *d;
-	int nd = dept_list(s, r->a, &d);
-	struct option *o = arena_alloc(r->a, sizeof *o * (size_t)(nd + 1));
-	int k = 0;
-	for (int i = 0; i < nd; i++)
-		if (principal_can(req_who(r), ROLE_EDITOR, d[i].id))
-			o[k++] = (struct option){arena_printf(r->a, "%lld", (long long)d[i].id), NULL, dept_name(&d[i], r->lang)};
-	*count = k;
-	return o;
-}
-
 static void staff_list(struct req *r)
 {
 	store *s = req_store(r);
 	if (!s)
 		return;
 	int nd;
-	struct option *depts = dept_options(r, s, &nd);
+	struct select_option *depts = dept_options_for(r, s, ROLE_EDITOR, &nd);
 	struct post_filter f = {.staff_all = true, .limit = 50};
 	const char *dept = kv_get(&r->query, "dept");
 	int64_t dept_id = 0;
@@ -86,7 +73,7 @@ static void edit_form(struct req *r, store *s, int status, const struct post *p,
 		      bool preview, const struct post_input *typed)
 {
 	int nd;
-	struct option *depts = dept_options(r, s, &nd);
+	struct select_option *depts = dept_options_for(r, s, ROLE_EDITOR, &nd);
 	int64_t now = now_s();
 	page_begin(r, TR(r, p->id ? "editor.edit" : "editor.new"));
 	h_printf(&r->out, "<h1>%s</h1>", TR(r, p->id ? "editor.edit" : "editor.new"));
@@ -109,13 +96,13 @@ static void edit_form(struct req *r, store *s, int status, const struct post *p,
 	f_csrf(r);
 	f_input(r, e, "title", "post.title", "text", typed && typed->title ? typed->title : p->title,
 		"required maxlength=\"200\"");
-	struct option kinds[5];
+	struct select_option kinds[5];
 	for (int i = 0; post_kinds[i]; i++)
-		kinds[i] = (struct option){post_kinds[i], arena_printf(r->a, "kind.%s", post_kinds[i]), NULL};
-	kinds[4] = (struct option){NULL, NULL, NULL};
+		kinds[i] = (struct select_option){post_kinds[i], arena_printf(r->a, "kind.%s", post_kinds[i]), NULL};
+	kinds[4] = (struct select_option){NULL, NULL, NULL};
 	f_select(r, e, "kind", "post.kind", kinds, p->kind);
 	f_select(r, e, "dept", "post.department", depts, p->dept_id ? arena_printf(r->a, "%lld", (long long)p->dept_id) : NULL);
-	static const struct option langs[] = {{"ar", NULL, "العربية"}, {"fr", NULL, "Français"}, {"en", NULL, "English"}, {NULL, NULL, NULL}};
+	static const struct select_option langs[] = {{"ar", NULL, "العربية"}, {"fr", NULL, "Français"}, {"en", NULL, "English"}, {NULL, NULL, NULL}};
 	f_select(r, e, "lang", "post.lang", langs, p->lang ? p->lang : r->lang);
 	f_textarea(r, e, "summary", "post.summary", typed && typed->summary ? typed->summary : p->summary, 2);
 	f_textarea(r, e, "body", "post.body", typed && typed->body ? typed->body : p->body, 14);

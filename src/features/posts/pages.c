@@ -177,16 +177,16 @@ static void list_page(struct req *r)
 	h_printf(&r->out, "<h1>%s</h1><form method=\"get\" action=\"/posts\" class=\"filters\">", TR(r, "posts.title"));
 	struct department *d;
 	int nd = dept_list(s, r->a, &d);
-	struct option *depts = arena_alloc(r->a, sizeof *depts * (size_t)(nd + 2));
-	depts[0] = (struct option){"", "filter.any", NULL};
+	struct select_option *depts = arena_alloc(r->a, sizeof *depts * (size_t)(nd + 2));
+	depts[0] = (struct select_option){"", "filter.any", NULL};
 	for (int i = 0; i < nd; i++)
-		depts[i + 1] = (struct option){d[i].slug, NULL, dept_name(&d[i], r->lang)};
+		depts[i + 1] = (struct select_option){d[i].slug, NULL, dept_name(&d[i], r->lang)};
 	f_select(r, NULL, "dept", "post.department", depts, kv_get(&r->query, "dept"));
-	struct option kinds[6] = {{"", "filter.any", NULL}};
+	struct select_option kinds[6] = {{"", "filter.any", NULL}};
 	for (int i = 0; post_kinds[i]; i++)
-		kinds[i + 1] = (struct option){post_kinds[i], arena_printf(r->a, "kind.%s", post_kinds[i]), NULL};
+		kinds[i + 1] = (struct select_option){post_kinds[i], arena_printf(r->a, "kind.%s", post_kinds[i]), NULL};
 	f_select(r, NULL, "kind", "post.kind", kinds, kv_get(&r->query, "kind"));
-	static const struct option langs[] = {{"", "filter.any", NULL}, {"ar", NULL, "العربية"}, {"fr", NULL, "Français"}, {"en", NULL, "English"}, {NULL, NULL, NULL}};
+	static const struct select_option langs[] = {{"", "filter.any", NULL}, {"ar", NULL, "العربية"}, {"fr", NULL, "Français"}, {"en", NULL, "English"}, {NULL, NULL, NULL}};
 	f_select(r, NULL, "post_lang", "post.lang", langs, kv_get(&r->query, "post_lang"));
 	f_input(r, NULL, "tag", "post.tag", "text", kv_get(&r->query, "tag"), NULL);
 	h_printf(&r->out, "<button>%s</button></form>", TR(r, "filter.apply"));

@@ -141,17 +141,17 @@ static void list_page(struct req *r)
 	h_printf(&r->out, "<h1>%s</h1><form method=\"get\" action=\"/proposals\" class=\"filters\">", TR(r, "prop.list_title"));
 	struct department *d;
 	int nd = dept_list(s, r->a, &d);
-	struct option *dopts = arena_alloc(r->a, sizeof *dopts * (size_t)(nd + 2));
-	dopts[0] = (struct option){"", "filter.any", NULL};
+	struct select_option *dopts = arena_alloc(r->a, sizeof *dopts * (size_t)(nd + 2));
+	dopts[0] = (struct select_option){"", "filter.any", NULL};
 	for (int i = 0; i < nd; i++)
-		dopts[i + 1] = (struct option){d[i].slug, NULL, dept_name(&d[i], r->lang)};
+		dopts[i + 1] = (struct select_option){d[i].slug, NULL, dept_name(&d[i], r->lang)};
 	f_select(r, NULL, "dept", "prop.department", dopts, kv_get(&r->query, "dept"));
-	static const struct option sts[] = {{"", "filter.any", NULL}, {"open", "prop.state_open", NULL},
+	static const struct select_option sts[] = {{"", "filter.any", NULL}, {"open", "prop.state_open", NULL},
 		{"threshold", "prop.state_threshold", NULL}, {"answered", "prop.answered", NULL},
 		{"accepted", "prop.state_accepted", NULL}, {"under_study", "prop.state_under_study", NULL},
 		{"rejected", "prop.state_rejected", NULL}, {NULL, NULL, NULL}};
 	f_select(r, NULL, "status", "prop.status", sts, kv_get(&r->query, "status"));
-	static const struct option sorts[] = {{"new", "prop.sort_new", NULL}, {"top", "prop.sort_top", NULL}, {NULL, NULL, NULL}};
+	static const struct select_option sorts[] = {{"new", "prop.sort_new", NULL}, {"top", "prop.sort_top", NULL}, {NULL, NULL, NULL}};
 	f_select(r, NULL, "sort", "prop.sort", sorts, kv_get(&r->query, "sort"));
 	if (f.consultation_id)
 		h_printf(&r->out, "<input type=\"hidden\" name=\"consultation\" value=\"%lld\">", (long long)f.consultation_id);
@@ -262,7 +262,7 @@ static void show_page(struct req *r, store *s, const struct proposal *p, int sta
 		f_errors_summary(r, e);
 		h_printf(&r->out, "<form method=\"post\" action=\"/staff/proposals/%lld/answer\">", (long long)p->id);
 		f_csrf(r);
-		static const struct option ans[] = {{"accepted", "prop.state_accepted", NULL}, {"under_study", "prop.state_under_study", NULL},
+		static const struct select_option ans[] = {{"accepted", "prop.state_accepted", NULL}, {"under_study", "prop.state_under_study", NULL},
 			{"rejected", "prop.state_rejected", NULL}, {NULL, NULL, NULL}};
 		f_select(r, e, "answer", "prop.answer", ans, req_param(r, "answer") ? req_param(r, "answer") : p->answer);
 		f_textarea(r, e, "text", "prop.answer_text", req_param(r, "text") ? req_param(r, "text") : p->answer_text, 6);
@@ -461,12 +461,12 @@ static void new_form(struct req *r, store *s, int status, const struct prop_inpu
 	} else {
 		struct department *d;
 		int nd = dept_list(s, r->a, &d), k = 0;
-		struct option *o = arena_alloc(r->a, sizeof *o * (size_t)(nd + 1));
+		struct select_option *o = arena_alloc(r->a, sizeof *o * (size_t)(nd + 1));
 		for (int i = 0; i < nd; i++) {
 			struct proposal_space sp;
 			proposal_space_get(s, d[i].id, &sp);
 			if (sp.open)
-				o[k++] = (struct option){d[i].slug, NULL, dept_name(&d[i], r->lang)};
+				o[k++] = (struct select_option){d[i].slug, NULL, dept_name(&d[i], r->lang)};
 		}
 		if (!k)
 			h_printf(&r->out, "<p class=\"notice\">%s</p>", TR(r, "prop.no_space"));

@@ -115,7 +115,7 @@ static void edit_page(struct req *r, store *s, int status, const struct category
 		      const struct form_errors *e)
 {
 	int nd;
-	struct option *depts = staff_dept_options(r, s, ROLE_ADMIN, &nd);
+	struct select_option *depts = staff_dept_options(r, s, ROLE_ADMIN, &nd);
 	const char *title = TR(r, c->id ? "radmin.edit_category" : "radmin.new_category");
 	page_begin(r, title);
 	h_printf(&r->out, "<h1>%s</h1>", title);
@@ -149,10 +149,10 @@ static void edit_page(struct req *r, store *s, int status, const struct category
 		rows = ATTR_ROWS_MAX;
 	h_printf(&r->out, "<h2>%s</h2><p class=\"meta\">%s</p><input type=\"hidden\" name=\"rows\" value=\"%d\">",
 		 TR(r, "radmin.fields"), TR(r, "radmin.fields_hint"), rows);
-	struct option types[7];
+	struct select_option types[7];
 	for (int i = 0; datatypes[i]; i++)
-		types[i] = (struct option){datatypes[i], arena_printf(r->a, "radmin.type_%s", datatypes[i]), NULL};
-	types[6] = (struct option){NULL, NULL, NULL};
+		types[i] = (struct select_option){datatypes[i], arena_printf(r->a, "radmin.type_%s", datatypes[i]), NULL};
+	types[6] = (struct select_option){NULL, NULL, NULL};
 	for (int i = 0; i < rows; i++) {
 		const struct attribute *at = i < c->nattrs ? &c->attrs[i] : NULL;
 		h_printf(&r->out, "<fieldset class=\"attribute\"><legend>%s %d</legend>", TR(r, "radmin.field"), i + 1);

@@ -55,18 +55,18 @@ static void sla_page_render(struct req *r, store *s, int status, int64_t cat_id,
 {
 	struct category *c;
 	int n = category_list(s, r->a, true, &c);
-	struct option *opts = arena_alloc(r->a, sizeof *opts * (size_t)(n + 1));
+	struct select_option *opts = arena_alloc(r->a, sizeof *opts * (size_t)(n + 1));
 	int k = 0;
 	const struct category *cur = NULL;
 	for (int i = 0; i < n; i++) {
 		if (!principal_can(req_who(r), ROLE_ADMIN, c[i].dept_id))
 			continue;
-		opts[k++] = (struct option){arena_printf(r->a, "%lld", (long long)c[i].id), NULL,
+		opts[k++] = (struct select_option){arena_printf(r->a, "%lld", (long long)c[i].id), NULL,
 					    arena_printf(r->a, "%s (%s)", staff_cat_name(&c[i], r->lang), c[i].code)};
 		if (c[i].id == cat_id || (!cat_id && !cur))
 			cur = &c[i];
 	}
-	opts[k] = (struct option){NULL, NULL, NULL};
+	opts[k] = (struct select_option){NULL, NULL, NULL};
 	if (cat_id && (!cur || cur->id != cat_id)) {
 		bool exists = false;
 		for (int i = 0; i < n; i++)
@@ -93,7 +93,7 @@ static void sla_page_render(struct req *r, store *s, int status, int64_t cat_id,
 	h_printf(&r->out, "<form method=\"post\" action=\"/admin/sla\"><input type=\"hidden\" name=\"category\" value=\"%lld\">",
 		 (long long)cur->id);
 	f_csrf(r);
-	static const struct option clocks[] = {{"business", "inbox.business_hours", NULL}, {"247", "inbox.clock_247", NULL},
+	static const struct select_option clocks[] = {{"business", "inbox.business_hours", NULL}, {"247", "inbox.clock_247", NULL},
 					       {NULL, NULL, NULL}};
 	for (int p = 0; p < RP_COUNT; p++) {
 		struct sla_policy pol;
@@ -389,14 +389,14 @@ static bool tmpl_allowed(struct req *r, int64_t dept_id)
 static void tmpl_form(struct req *r, store *s, const struct tmpl *t, const struct form_errors *e)
 {
 	int nd;
-	struct option *depts = staff_dept_options(r, s, ROLE_ADMIN, &nd);
-	struct option *o = arena_alloc(r->a, sizeof *o * (size_t)(nd + 2));
+	struct select_option *depts = staff_dept_options(r, s, ROLE_ADMIN, &nd);
+	struct select_option *o = arena_alloc(r->a, sizeof *o * (size_t)(nd + 2));
 	int k = 0;
 	if (req_who(r)->site_admin)
-		o[k++] = (struct option){"", "radmin.all_departments", NULL};
+		o[k++] = (struct select_option){"", "radmin.all_departments", NULL};
 	for (int i = 0; i < nd; i++)
 		o[k++] = depts[i];
-	o[k] = (struct option){NULL, NULL, NULL};
+	o[k] = (struct select_option){NULL, NULL, NULL};
 	if (t->id)
 		h_printf(&r->out, "<form method=\"post\" action=\"/admin/templates/%lld\">", (long long)t->id);
 	else

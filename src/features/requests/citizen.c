@@ -82,11 +82,11 @@ static void category_select(struct req *r, store *s, const struct form_errors *e
 
 static void kind_select(struct req *r, const struct form_errors *e, const char *selected)
 {
-	struct option o[8];
+	struct select_option o[8];
 	int k = 0;
 	for (int i = 0; req_kinds[i] && k < 7; i++, k++)
-		o[k] = (struct option){req_kinds[i], arena_printf(r->a, "rkind.%s", req_kinds[i]), NULL};
-	o[k] = (struct option){NULL, NULL, NULL};
+		o[k] = (struct select_option){req_kinds[i], arena_printf(r->a, "rkind.%s", req_kinds[i]), NULL};
+	o[k] = (struct select_option){NULL, NULL, NULL};
 	f_select(r, e, "kind", "req.kind", o, selected && *selected ? selected : "report");
 }
 

@@ -464,18 +464,18 @@ static void public_page(struct req *r)
 	h_raw(&r->out, "<form method=\"get\" action=\"/requests/public\" class=\"filters\">");
 	struct category *cats;
 	int nc = category_list(s, r->a, false, &cats);
-	struct option *co = arena_alloc(r->a, sizeof *co * (size_t)(nc + 2));
+	struct select_option *co = arena_alloc(r->a, sizeof *co * (size_t)(nc + 2));
 	int k = 0;
-	co[k++] = (struct option){"", "filter.any", NULL};
+	co[k++] = (struct select_option){"", "filter.any", NULL};
 	for (int i = 0; i < nc; i++)
 		if (cats[i].public)
-			co[k++] = (struct option){cats[i].code, NULL, cats[i].name[lang_index3(r->lang)]};
+			co[k++] = (struct select_option){cats[i].code, NULL, cats[i].name[lang_index3(r->lang)]};
 	f_select(r, NULL, "category", "req.category", co, code);
-	struct option so[RS_COUNT + 2];
-	so[0] = (struct option){"", "filter.any", NULL};
+	struct select_option so[RS_COUNT + 2];
+	so[0] = (struct select_option){"", "filter.any", NULL};
 	for (int i = 0; i < RS_COUNT; i++)
-		so[i + 1] = (struct option){req_status_names[i], arena_printf(r->a, "rstatus.%s", req_status_names[i]), NULL};
-	so[RS_COUNT + 1] = (struct option){NULL, NULL, NULL};
+		so[i + 1] = (struct select_option){req_status_names[i], arena_printf(r->a, "rstatus.%s", req_status_names[i]), NULL};
+	so[RS_COUNT + 1] = (struct select_option){NULL, NULL, NULL};
 	f_select(r, NULL, "status", "req.status", so, status);
 	h_printf(&r->out, "<button>%s</button></form>", TR(r, "filter.apply"));
 	if (!n)

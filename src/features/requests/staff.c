@@ -65,16 +65,16 @@ const char *staff_cat_name(const struct category *c, const char *lang)
 	return c ? c->name[lang_index3(lang)] : "";
 }
 
-struct option *staff_dept_options(struct req *r, store *s, enum role role, int *count)
+struct select_option *staff_dept_options(struct req *r, store *s, enum role role, int *count)
 {
 	struct department *d;
 	int nd = dept_list(s, r->a, &d);
-	struct option *o = arena_alloc(r->a, sizeof *o * (size_t)(nd + 1));
+	struct select_option *o = arena_alloc(r->a, sizeof *o * (size_t)(nd + 1));
 	int k = 0;
 	for (int i = 0; i < nd; i++)
 		if (principal_can(req_who(r), role, d[i].id))
-			o[k++] = (struct option){arena_printf(r->a, "%lld", (long long)d[i].id), NULL, dept_name(&d[i], r->lang)};
-	o[k] = (struct option){NULL, NULL, NULL};
+			o[k++] = (struct select_option){arena_printf(r->a, "%lld", (long long)d[i].id), NULL, dept_name(&d[i], r->lang)};
+	o[k] = (struct select_option){NULL, NULL, NULL};
 	*count = k;
 	return o;
 }
@@ -223,17 +223,17 @@ static const char *user_name_cached(store *s, arena *a, int64_t id, int64_t *ids
 }
 
 /* Options for "assign to": the department's agents by email. */
-static struct option *agent_options(struct req *r, store *s, int64_t dept, bool with_me)
+static struct select_option *agent_options(struct req *r, store *s, int64_t dept, bool with_me)
 {
 	const char **emails;
 	int n = dept_staff_emails(s, r->a, dept, ROLE_AGENT, &emails);
-	struct option *o = arena_alloc(r->a, sizeof *o * (size_t)(n + 2));
+	struct select_option *o = arena_alloc(r->a, sizeof *o * (size_t)(n + 2));
 	int k = 0;
 	if (with_me)
-		o[k++] = (struct option){"me", "inbox.assign_me", NULL};
+		o[k++] = (struct select_option){"me", "inbox.assign_me", NULL};
 	for (int i = 0; i < n; i++)
-		o[k++] = (struct option){emails[i], NULL, emails[i]};
-	o[k] = (struct option){NULL, NULL, NULL};
+		o[k++] = (struct select_option){emails[i], NULL, emails[i]};
+	o[k] = (struct select_option){NULL, NULL, NULL};
 	return o;
 }
 
@@ -251,7 +251,7 @@ static void inbox_page(struct req *r)
 		return;
 	struct principal *who = req_who(r);
 	int nd;
-	struct option *depts = staff_dept_options(r, s, ROLE_AGENT, &nd);
+	struct select_option *depts = staff_dept_options(r, s, ROLE_AGENT, &nd);
 	const char *dept_text = kv_get(&r->query, "dept");
 	int64_t dept = dept_text && *dept_text ? staff_id(dept_text) : nd ? staff_id(depts[0].value) : 0;
 	if (dept_text && *dept_text && !dept) {
@@ -314,40 +314,40 @@ static void inbox_page(struct req *r)
 		f_select(r, NULL, "dept", "inbox.department", depts, arena_printf(r->a, "%lld", (long long)dept));
 	else
 		h_printf(&r->out, "<input type=\"hidden\" name=\"dept\" value=\"%lld\">", (long long)dept);
-	struct option st_opts[RS_COUNT + 4];
+	struct select_option st_opts[RS_COUNT + 4];
 	int k = 0;
-	st_opts[k++] = (struct option){"", "inbox.status_open", NULL};
+	st_opts[k++] = (struct select_option){"", "inbox.status_open", NULL};
 	for (int i = 0; i < RS_COUNT; i++)
-		st_opts[k++] = (struct option){req_status_names[i], arena_printf(r->a, "rstatus.%s", req_status_names[i]), NULL};
-	st_opts[k++] = (struct option){"done", "inbox.status_done", NULL};
-	st_opts[k++] = (struct option){"all", "filter.any", NULL};
-	st_opts[k] = (struct option){NULL, NULL, NULL};
+		st_opts[k++] = (struct select_option){req_status_names[i], arena_printf(r->a, "rstatus.%s", req_status_names[i]), NULL};
+	st_opts[k++] = (struct select_option){"done", "inbox.status_done", NULL};
+	st_opts[k++] = (struct select_option){"all", "filter.any", NULL};
+	st_opts[k] = (struct select_option){NULL, NULL, NULL};
 	f_select(r, NULL, "status", "inbox.status", st_opts, q.status);
-	struct option *cat_opts = arena_alloc(r->a, sizeof *cat_opts * (size_t)(ncats + 2));
+	struct select_option *cat_opts = arena_alloc(r->a, sizeof *cat_opts * (size_t)(ncats + 2));
 	k = 0;
-	cat_opts[k++] = (struct option){"", "filter.any", NULL};
+	cat_opts[k++] = (struct select_option){"", "filter.any", NULL};
 	for (int i = 0; i < ncats; i++)
 		if (cats[i].dept_id == dept)
-			cat_opts[k++] = (struct option){arena_printf(r->a, "%lld", (long long)cats[i].id), NULL,
+			cat_opts[k++] = (struct select_option){arena_printf(r->a, "%lld", (long long)cats[i].id), NULL,
 							staff_cat_name(&cats[i], r->lang)};
-	cat_opts[k] = (struct option){NULL, NULL, NULL};
+	cat_opts[k] = (struct select_option){NULL, NULL, NULL};
 	f_select(r, NULL, "category", "inbox.category", cat_opts, q.category);
-	struct option pr_opts[RP_COUNT + 2];
+	struct select_option pr_opts[RP_COUNT + 2];
 	k = 0;
-	pr_opts[k++] = (struct option){"", "filter.any", NULL};
+	pr_opts[k++] = (struct select_option){"", "filter.any", NULL};
 	for (int i = 0; i < RP_COUNT; i++)
-		pr_opts[k++] = (struct option){req_priority_names[i], arena_printf(r->a, "rpriority.%s", req_priority_names[i]), NULL};
-	pr_opts[k] = (struct option){NULL, NULL, NULL};
+		pr_opts[k++] = (struct select_option){req_priority_names[i], arena_printf(r->a, "rpriority.%s", req_priority_names[i]), NULL};
+	pr_opts[k] = (struct select_option){NULL, NULL, NULL};
 	f_select(r, NULL, "priority", "inbox.priority", pr_opts, q.priority);
-	static const struct option as_opts[] = {{"", "filter.any", NULL}, {"me", "inbox.assigned_me", NULL},
+	static const struct select_option as_opts[] = {{"", "filter.any", NULL}, {"me", "inbox.assigned_me", NULL},
 						{"none", "inbox.unassigned", NULL}, {NULL, NULL, NULL}};
 	f_select(r, NULL, "assignee", "inbox.assignee", as_opts, q.assignee);
-	struct option ch_opts[8];
+	struct select_option ch_opts[8];
 	k = 0;
-	ch_opts[k++] = (struct option){"", "filter.any", NULL};
+	ch_opts[k++] = (struct select_option){"", "filter.any", NULL};
 	for (int i = 0; channels[i]; i++)
-		ch_opts[k++] = (struct option){channels[i], arena_printf(r->a, "inbox.channel_%s", channels[i]), NULL};
-	ch_opts[k] = (struct option){NULL, NULL, NULL};
+		ch_opts[k++] = (struct select_option){channels[i], arena_printf(r->a, "inbox.channel_%s", channels[i]), NULL};
+	ch_opts[k] = (struct select_option){NULL, NULL, NULL};
 	f_select(r, NULL, "channel", "inbox.channel", ch_opts, q.channel);
 	f_input(r, NULL, "from", "inbox.from", "date", q.from, NULL);
 	f_input(r, NULL, "to", "inbox.to", "date", q.to, NULL);
@@ -406,7 +406,7 @@ static void inbox_page(struct req *r)
 		f_select(r, NULL, "assignee", "inbox.assign_to", agent_options(r, s, dept, false), NULL);
 		h_printf(&r->out, "<button name=\"do\" value=\"assign\" class=\"secondary\">%s</button></div>", TR(r, "inbox.assign"));
 		h_raw(&r->out, "<div class=\"filters\">");
-		struct option set_st[] = {{"open", "rstatus.open", NULL}, {"pending", "rstatus.pending", NULL},
+		struct select_option set_st[] = {{"open", "rstatus.open", NULL}, {"pending", "rstatus.pending", NULL},
 					  {"on_hold", "rstatus.on_hold", NULL}, {"solved", "rstatus.solved", NULL},
 					  {"closed", "rstatus.closed", NULL}, {NULL, NULL, NULL}};
 		f_select(r, NULL, "to_status", "inbox.set_status", set_st, NULL);

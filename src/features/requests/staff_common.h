@@ -18,7 +18,7 @@ const char *staff_relative(arena *a, const char *lang, int64_t due, int64_t now)
 const char *staff_cat_name(const struct category *c, const char *lang);
 /* Departments where p holds role, as select options ended by {NULL}; the ids as
  * decimal text. *count gets how many. Arena-owned. */
-struct option *staff_dept_options(struct req *r, store *s, enum role role, int *count);
+struct select_option *staff_dept_options(struct req *r, store *s, enum role role, int *count);
 /* Parses a positive id from text; 0 when it is not one. */
 int64_t staff_id(const char *text);
 /* Writes a success notice when ?done=<what> names one of the allowed keys

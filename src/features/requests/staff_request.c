@@ -349,11 +349,11 @@ static void request_page(struct req *r, store *s, const struct request *q, int s
 		h_printf(&r->out, "<h2 id=\"reply\">%s</h2>", TR(r, "inbox.reply"));
 		form_open(r, q, "reply", "reply");
 		if (nt) {
-			struct option *o = arena_alloc(r->a, sizeof *o * (size_t)(nt + 2));
-			o[0] = (struct option){"", "inbox.template_none", NULL};
+			struct select_option *o = arena_alloc(r->a, sizeof *o * (size_t)(nt + 2));
+			o[0] = (struct select_option){"", "inbox.template_none", NULL};
 			for (int i = 0; i < nt; i++)
-				o[i + 1] = (struct option){arena_printf(r->a, "%lld", (long long)t[i].id), NULL, t[i].name};
-			o[nt + 1] = (struct option){NULL, NULL, NULL};
+				o[i + 1] = (struct select_option){arena_printf(r->a, "%lld", (long long)t[i].id), NULL, t[i].name};
+			o[nt + 1] = (struct select_option){NULL, NULL, NULL};
 			h_raw(&r->out, "<div class=\"filters\">");
 			f_select(r, NULL, "template", "inbox.template", o, ps ? ps->template_id : NULL);
 			h_printf(&r->out, "<button name=\"action\" value=\"template\" class=\"secondary\">%s</button></div>",
@@ -361,7 +361,7 @@ static void request_page(struct req *r, store *s, const struct request *q, int s
 		}
 		f_textarea(r, ps ? ps->e : NULL, "body", "inbox.reply_body", ps ? ps->reply : NULL, 6);
 		h_printf(&r->out, "<p class=\"meta\">%s</p>", TR(r, "inbox.reply_hint"));
-		static const struct option rs[] = {{"", "inbox.status_keep", NULL}, {"pending", "rstatus.pending", NULL},
+		static const struct select_option rs[] = {{"", "inbox.status_keep", NULL}, {"pending", "rstatus.pending", NULL},
 						   {"on_hold", "rstatus.on_hold", NULL}, {"solved", "rstatus.solved", NULL},
 						   {NULL, NULL, NULL}};
 		f_select(r, NULL, "status", "inbox.reply_status", rs, ps ? ps->reply_status : NULL);
@@ -378,45 +378,45 @@ static void request_page(struct req *r, store *s, const struct request *q, int s
 	/* handling: status, assignment, priority, transfer */
 	h_printf(&r->out, "<h2>%s</h2>", TR(r, "inbox.handling"));
 	form_open(r, q, "status", "filters");
-	struct option so[RS_COUNT];
+	struct select_option so[RS_COUNT];
 	int k = 0;
 	for (int i = RS_OPEN; i < RS_COUNT; i++)
 		if (i != (int)q->status)
-			so[k++] = (struct option){req_status_names[i], arena_printf(r->a, "rstatus.%s", req_status_names[i]), NULL};
-	so[k] = (struct option){NULL, NULL, NULL};
+			so[k++] = (struct select_option){req_status_names[i], arena_printf(r->a, "rstatus.%s", req_status_names[i]), NULL};
+	so[k] = (struct select_option){NULL, NULL, NULL};
 	f_select(r, NULL, "status", "inbox.set_status", so, NULL);
 	h_printf(&r->out, "<button class=\"secondary\">%s</button></form>", TR(r, "inbox.apply"));
 
 	form_open(r, q, "assign", "filters");
 	const char **emails;
 	int ne = dept_staff_emails(s, r->a, q->dept_id, ROLE_AGENT, &emails);
-	struct option *ao = arena_alloc(r->a, sizeof *ao * (size_t)(ne + 3));
+	struct select_option *ao = arena_alloc(r->a, sizeof *ao * (size_t)(ne + 3));
 	k = 0;
-	ao[k++] = (struct option){"me", "inbox.assign_me", NULL};
+	ao[k++] = (struct select_option){"me", "inbox.assign_me", NULL};
 	for (int i = 0; i < ne; i++)
-		ao[k++] = (struct option){emails[i], NULL, emails[i]};
-	ao[k++] = (struct option){"none", "inbox.unassign", NULL};
-	ao[k] = (struct option){NULL, NULL, NULL};
+		ao[k++] = (struct select_option){emails[i], NULL, emails[i]};
+	ao[k++] = (struct select_option){"none", "inbox.unassign", NULL};
+	ao[k] = (struct select_option){NULL, NULL, NULL};
 	f_select(r, NULL, "assignee", "inbox.assign_to", ao, NULL);
 	h_printf(&r->out, "<button class=\"secondary\">%s</button></form>", TR(r, "inbox.assign"));
 
 	form_open(r, q, "priority", "filters");
-	struct option po[RP_COUNT + 1];
+	struct select_option po[RP_COUNT + 1];
 	for (int i = 0; i < RP_COUNT; i++)
-		po[i] = (struct option){req_priority_names[i], arena_printf(r->a, "rpriority.%s", req_priority_names[i]), NULL};
-	po[RP_COUNT] = (struct option){NULL, NULL, NULL};
+		po[i] = (struct select_option){req_priority_names[i], arena_printf(r->a, "rpriority.%s", req_priority_names[i]), NULL};
+	po[RP_COUNT] = (struct select_option){NULL, NULL, NULL};
 	f_select(r, NULL, "priority", "inbox.set_priority", po, req_priority_names[q->priority]);
 	h_printf(&r->out, "<button class=\"secondary\">%s</button></form>", TR(r, "inbox.apply"));
 
 	if (q->status != RS_CLOSED) {
 		struct department *d;
 		int nd = dept_list(s, r->a, &d);
-		struct option *dopt = arena_alloc(r->a, sizeof *dopt * (size_t)(nd + 1));
+		struct select_option *dopt = arena_alloc(r->a, sizeof *dopt * (size_t)(nd + 1));
 		k = 0;
 		for (int i = 0; i < nd; i++)
 			if (d[i].id != q->dept_id)
-				dopt[k++] = (struct option){arena_printf(r->a, "%lld", (long long)d[i].id), NULL, dept_name(&d[i], r->lang)};
-		dopt[k] = (struct option){NULL, NULL, NULL};
+				dopt[k++] = (struct select_option){arena_printf(r->a, "%lld", (long long)d[i].id), NULL, dept_name(&d[i], r->lang)};
+		dopt[k] = (struct select_option){NULL, NULL, NULL};
 		h_printf(&r->out, "<h2 id=\"transfer\">%s</h2>", TR(r, "inbox.transfer"));
 		form_open(r, q, "transfer", "transfer");
 		f_select(r, ps ? ps->e : NULL, "dept", "inbox.transfer_to", dopt, NULL);

@@ -220,23 +220,23 @@ static void staff_filters(struct req *r, store *s, const struct view *v, const s
 	h_raw(&r->out, "<form method=\"get\" action=\"/staff/stats\" class=\"filters\">");
 	struct department *d;
 	int nd = dept_list(s, r->a, &d);
-	struct option *o = arena_alloc(r->a, sizeof *o * (size_t)(nd + 2));
-	o[0] = (struct option){"", "filter.any", NULL};
+	struct select_option *o = arena_alloc(r->a, sizeof *o * (size_t)(nd + 2));
+	o[0] = (struct select_option){"", "filter.any", NULL};
 	for (int i = 0; i < nd; i++)
-		o[i + 1] = (struct option){d[i].slug, NULL, dept_name(&d[i], r->lang)};
+		o[i + 1] = (struct select_option){d[i].slug, NULL, dept_name(&d[i], r->lang)};
 	f_select(r, e, "dept", "stats.department", o, v->dept ? v->dept->slug : "");
 	struct category *c;
 	int nc = category_list(s, r->a, true, &c);
-	struct option *co = arena_alloc(r->a, sizeof *co * (size_t)(nc + 2));
-	co[0] = (struct option){"", "filter.any", NULL};
+	struct select_option *co = arena_alloc(r->a, sizeof *co * (size_t)(nc + 2));
+	co[0] = (struct select_option){"", "filter.any", NULL};
 	for (int i = 0; i < nc; i++)
-		co[i + 1] = (struct option){c[i].code, NULL, c[i].name[lang_index3(r->lang)]};
+		co[i + 1] = (struct select_option){c[i].code, NULL, c[i].name[lang_index3(r->lang)]};
 	f_select(r, e, "category", "stats.category", co, v->category_code);
-	struct option ch[8] = {{"", "filter.any", NULL}};
+	struct select_option ch[8] = {{"", "filter.any", NULL}};
 	int k = 1;
 	store_stmt *st = store_prepare(s, "SELECT DISTINCT channel FROM requests ORDER BY 1 LIMIT 6");
 	while (st && store_step(st) == STORE_ROW)
-		ch[k++] = (struct option){arena_strdup(r->a, store_text(st, 0)), NULL, NULL};
+		ch[k++] = (struct select_option){arena_strdup(r->a, store_text(st, 0)), NULL, NULL};
 	if (st)
 		store_done(st);
 	f_select(r, e, "channel", "stats.channel", ch, v->f.channel);

@@ -83,16 +83,16 @@ static void search_page(struct req *r)
 	page_begin(r, TR(r, "search.title"));
 	h_printf(&r->out, "<h1>%s</h1><form method=\"get\" action=\"/search\" class=\"filters\" role=\"search\">", TR(r, "search.title"));
 	f_input(r, NULL, "q", "search.words", "search", q.q, "maxlength=\"200\"");
-	struct option topts[7] = {{"", "filter.any", NULL}};
+	struct select_option topts[7] = {{"", "filter.any", NULL}};
 	for (int i = 0; types[i]; i++)
-		topts[i + 1] = (struct option){types[i], arena_printf(r->a, "search.type_%s", types[i]), NULL};
+		topts[i + 1] = (struct select_option){types[i], arena_printf(r->a, "search.type_%s", types[i]), NULL};
 	f_select(r, NULL, "type", "search.type", topts, q.type);
 	struct department *d;
 	int nd = dept_list(s, r->a, &d);
-	struct option *dopts = arena_alloc(r->a, sizeof *dopts * (size_t)(nd + 2));
-	dopts[0] = (struct option){"", "filter.any", NULL};
+	struct select_option *dopts = arena_alloc(r->a, sizeof *dopts * (size_t)(nd + 2));
+	dopts[0] = (struct select_option){"", "filter.any", NULL};
 	for (int i = 0; i < nd; i++)
-		dopts[i + 1] = (struct option){d[i].slug, NULL, dept_name(&d[i], r->lang)};
+		dopts[i + 1] = (struct select_option){d[i].slug, NULL, dept_name(&d[i], r->lang)};
 	f_select(r, NULL, "dept", "post.department", dopts, kv_get(&r->query, "dept"));
 	h_printf(&r->out, "<button>%s</button></form>", TR(r, "form.search"));
 	if (q.q && *q.q) {

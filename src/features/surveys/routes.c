@@ -982,10 +982,10 @@ static void edit_form(struct req *r, store *s, int status, const struct survey *
 	if (!sv->id) {
 		struct department *d;
 		int nd = dept_list(s, r->a, &d), k = 0;
-		struct option *o = arena_alloc(r->a, sizeof *o * (size_t)(nd + 1));
+		struct select_option *o = arena_alloc(r->a, sizeof *o * (size_t)(nd + 1));
 		for (int i = 0; i < nd; i++)
 			if (staff_for(r, d[i].id))
-				o[k++] = (struct option){arena_printf(r->a, "%lld", (long long)d[i].id), NULL, dept_name(&d[i], r->lang)};
+				o[k++] = (struct select_option){arena_printf(r->a, "%lld", (long long)d[i].id), NULL, dept_name(&d[i], r->lang)};
 		f_select(r, e, "dept", "poll.department", o, typed ? typed->dept : NULL);
 	}
 	f_input(r, e, "opens_at", "poll.opens_at", "datetime-local", typed ? typed->opens_at : local_dt(r, sv->opens_at), NULL);
@@ -995,7 +995,7 @@ static void edit_form(struct req *r, store *s, int status, const struct survey *
 	if (locked) {
 		h_printf(&r->out, "<p class=\"hint\">%s</p>", TR(r, "survey.questions_locked"));
 	} else {
-		static const struct option kinds[] = {{"single", "survey.kind_single", NULL}, {"multiple", "survey.kind_multiple", NULL},
+		static const struct select_option kinds[] = {{"single", "survey.kind_single", NULL}, {"multiple", "survey.kind_multiple", NULL},
 			{"short", "survey.kind_short", NULL}, {"long", "survey.kind_long", NULL}, {"number", "survey.kind_number", NULL},
 			{"scale", "survey.kind_scale", NULL}, {NULL, NULL, NULL}};
 		for (int i = 0; i < FORM_SLOTS; i++) {
