@@ -95,14 +95,51 @@ static const char *private_url(struct req *r, const struct request *q)
 	return arena_printf(r->a, "%s/requests/%s?token=%s", r->cfg->base_url, q->ref, tok);
 }
 
-/* view: 2 = staff of the department, 1 = the author / token holder, 0 = public. */
-static json_t *request_json(struct req *r, store *s, const struct request *q, int view)
+/* Categories and departments already loaded while answering one request:
+ * a page of 50 requests names only a few of each. */
+struct lookups {
+	struct category cats[16];
+	struct department depts[8];
+	int ncats, ndepts;
+};
+
+static bool lookup_category(struct req *r, store *s, struct lookups *lk, int64_t id, struct category *out)
+{
+	for (int i = 0; lk && i < lk->ncats; i++)
+		if (lk->cats[i].id == id) {
+			*out = lk->cats[i];
+			return true;
+		}
+	if (!category_get(s, r->a, id, out))
+		return false;
+	if (lk && lk->ncats < 16)
+		lk->cats[lk->ncats++] = *out;
+	return true;
+}
+
+static bool lookup_dept(struct req *r, store *s, struct lookups *lk, int64_t id, struct department *out)
+{
+	for (int i = 0; lk && i < lk->ndepts; i++)
+		if (lk->depts[i].id == id) {
+			*out = lk->depts[i];
+			return true;
+		}
+	if (!dept_get(s, r->a, id, out))
+		return false;
+	if (lk && lk->ndepts < 8)
+		lk->depts[lk->ndepts++] = *out;
+	return true;
+}
+
+/* view: 2 = staff of the department, 1 = the author / token holder, 0 = public.
+ * lk (may be NULL) shares lookups across the rows of one answer. */
+static json_t *request_json_lk(struct req *r, store *s, const struct request *q, int view, struct lookups *lk)
 {
 	struct category c;
-	bool have_cat = category_get(s, r->a, q->category_id, &c);
+	bool have_cat = lookup_category(r, s, lk, q->category_id, &c);
 	int li = lang_index3(r->lang);
 	struct department d;
-	bool have_dept = dept_get(s, r->a, q->dept_id, &d);
+	bool have_dept = lookup_dept(r, s, lk, q->dept_id, &d);
 	const char *desc = view ? q->description : pii_mask(r->a, q->description, NULL);
 	const char *addr = view || !q->address ? q->address : pii_mask(r->a, q->address, NULL);
 	json_t *attrs = json_loads(q->attributes ? q->attributes : "{}", 0, NULL);
@@ -151,6 +188,11 @@ static json_t *request_json(struct req *r, store *s, const struct request *q, in
 		json_object_set_new(o, "user_id", q->user_id ? json_integer(q->user_id) : json_null());
 	}
 	return o;
+}
+
+static json_t *request_json(struct req *r, store *s, const struct request *q, int view)
+{
+	return request_json_lk(r, s, q, view, NULL);
 }
 
 static int view_of(struct req *r, const struct request *q, const char *token)
@@ -360,8 +402,9 @@ static void similar(struct req *r)
 	struct request *list;
 	int n = request_similar(s, r->a, &q, 10, &list);
 	json_t *items = json_array();
+	struct lookups lk = {0};
 	for (int i = 0; i < n; i++)
-		json_array_append_new(items, request_json(r, s, &list[i], 2));
+		json_array_append_new(items, request_json_lk(r, s, &list[i], 2, &lk));
 	resp_json(r, 200, json_pack("{s:s,s:o}", "reference", q.ref, "items", items));
 }
 
@@ -510,8 +553,9 @@ static void list(struct req *r)
 		return;
 	}
 	json_t *items = json_array();
+	struct lookups lk = {0};
 	for (int i = 0; i < n; i++)
-		json_array_append_new(items, request_json(r, s, &rows[i], 2));
+		json_array_append_new(items, request_json_lk(r, s, &rows[i], 2, &lk));
 	json_t *next = json_null();
 	if (n == f.limit) {
 		int64_t due = rows[n - 1].next_due_at ? rows[n - 1].next_due_at : INT64_MAX;
