@@ -32,10 +32,14 @@ static void check_html(const char *h)
 		if (!known || (q[n] != '>' && q[n] != ' ' && q[n] != '/'))
 			abort(); /* a tag Markdown does not produce: raw HTML got through */
 	}
-	for (const char *p = h; (p = strstr(p, "=\"")); p += 2) {
-		if (!strncasecmp(p + 2, "javascript:", 11) || !strncasecmp(p + 2, "vbscript:", 9))
-			abort();
-	}
+	/* Only URL attributes execute a scheme; a title="javascript:…" is text. */
+	static const char *const url_attrs[] = {" href=\"", " src=\"", NULL};
+	for (int k = 0; url_attrs[k]; k++)
+		for (const char *p = h; (p = strstr(p, url_attrs[k])); p += strlen(url_attrs[k])) {
+			const char *v = p + strlen(url_attrs[k]);
+			if (!strncasecmp(v, "javascript:", 11) || !strncasecmp(v, "vbscript:", 9))
+				abort();
+		}
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
