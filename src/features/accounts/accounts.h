@@ -92,6 +92,9 @@ int dept_list(store *s, arena *a, struct department **out);
 bool dept_get(store *s, arena *a, int64_t id, struct department *d);
 /* Department id for a slug, 0 when none. */
 int64_t dept_by_slug(store *s, const char *slug);
+/* The id of an existing department named by its id ("3") or its slug ("roads"),
+ * as forms and JSON bodies give it; 0 when there is no such department. */
+int64_t dept_resolve(store *s, const char *id_or_slug);
 /* The departments where r's principal holds role, as select options (value:
  * the id; text: the name in r's language), in the request arena; *count set. */
 struct select_option *dept_options_for(struct req *r, store *s, enum role role, int *count);

@@ -56,6 +56,16 @@ int64_t dept_by_slug(store *s, const char *slug)
 	return store_scalar(s, 0, "SELECT id FROM departments WHERE slug = ?", "t", slug);
 }
 
+int64_t dept_resolve(store *s, const char *id_or_slug)
+{
+	int64_t id;
+	if (!id_or_slug || !*id_or_slug)
+		return 0;
+	if (parse_int64(id_or_slug, 1, INT64_MAX, &id))
+		return store_scalar(s, 0, "SELECT id FROM departments WHERE id = ?", "i", id);
+	return dept_by_slug(s, id_or_slug);
+}
+
 const char *dept_name(const struct department *d, const char *lang)
 {
 	if (lang && !strcmp(lang, "fr"))

@@ -387,11 +387,8 @@ bool consult_apply_input(store *s, arena *a, const struct consult_input *in, str
 		form_error(e, "lang", "form.required");
 	}
 	if (in->dept) {
-		int64_t id = 0;
-		struct department d;
-		if (!parse_int64(in->dept, 1, INT64_MAX, &id))
-			id = dept_by_slug(s, in->dept);
-		if (!id || !dept_get(s, a, id, &d))
+		int64_t id = dept_resolve(s, in->dept);
+		if (!id)
 			form_error(e, "dept", "form.invalid_choice");
 		else
 			c->dept_id = id;

@@ -298,18 +298,27 @@ static void vote_form(struct req *r)
 	show_poll(r, s, &p, o, n, status, key, false);
 }
 
+/* Loads a poll whose results r may see now; false (answered 404/403/503) otherwise. */
+static bool load_results(struct req *r, store **s, struct poll *p, struct poll_option **o, int *n)
+{
+	*s = req_store(r);
+	if (!*s || !load(r, *s, p, o, n))
+		return false;
+	if (!results_visible(r, p, now_s())) {
+		resp_error(r, 403, "poll.results_after_close");
+		return false;
+	}
+	return true;
+}
+
 static void results_page(struct req *r)
 {
-	store *s = req_store(r);
+	store *s;
 	struct poll p;
 	struct poll_option *o;
 	int n;
-	if (!s || !load(r, s, &p, &o, &n))
+	if (!load_results(r, &s, &p, &o, &n))
 		return;
-	if (!results_visible(r, &p, now_s())) {
-		resp_error(r, 403, "poll.results_after_close");
-		return;
-	}
 	page_begin(r, p.question);
 	h_printf(&r->out, "<h1>%s</h1>", p.question);
 	poll_meta(r, &p, now_s());
@@ -323,16 +332,12 @@ static void results_page(struct req *r)
 
 static void results_csv(struct req *r)
 {
-	store *s = req_store(r);
+	store *s;
 	struct poll p;
 	struct poll_option *o;
 	int n;
-	if (!s || !load(r, s, &p, &o, &n))
+	if (!load_results(r, &s, &p, &o, &n))
 		return;
-	if (!results_visible(r, &p, now_s())) {
-		resp_error(r, 403, "poll.results_after_close");
-		return;
-	}
 	strbuf sb = STRBUF_INIT;
 	if (kv_get(&r->query, "bom"))
 		sb_puts(&sb, "\xEF\xBB\xBF");
@@ -417,9 +422,8 @@ static bool apply_input(struct req *r, store *s, const struct poll_input *in, st
 	else
 		p->question = in->question;
 	if (!p->id) {
-		int64_t d = 0;
-		if (!in->dept || !(parse_int64(in->dept, 1, INT64_MAX, &d) || (d = dept_by_slug(s, in->dept))) ||
-		    !is_staff_for(r, d))
+		int64_t d = dept_resolve(s, in->dept);
+		if (!d || !is_staff_for(r, d))
 			form_error(e, "dept", "form.invalid_choice");
 		p->dept_id = d;
 	}
@@ -729,16 +733,12 @@ static void api_get(struct req *r)
 
 static void api_results(struct req *r)
 {
-	store *s = req_store(r);
+	store *s;
 	struct poll p;
 	struct poll_option *o;
 	int n;
-	if (!s || !load(r, s, &p, &o, &n))
+	if (!load_results(r, &s, &p, &o, &n))
 		return;
-	if (!results_visible(r, &p, now_s())) {
-		resp_error(r, 403, "poll.results_after_close");
-		return;
-	}
 	resp_json(r, 200, poll_json(r, &p, o, n, true));
 }
 

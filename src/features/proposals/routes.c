@@ -415,9 +415,8 @@ static bool apply_input(struct req *r, store *s, const struct prop_input *in, st
 			p->deadline = deadline;
 		}
 	} else {
-		int64_t d = 0;
-		if (!in->dept || !*in->dept || !((parse_int64(in->dept, 1, INT64_MAX, &d) && dept_get(s, r->a, d, &(struct department){0})) ||
-						 (d = dept_by_slug(s, in->dept)))) {
+		int64_t d = dept_resolve(s, in->dept);
+		if (!d) {
 			form_error(e, "dept", "form.invalid_choice");
 		} else {
 			struct proposal_space sp;

@@ -882,8 +882,8 @@ static bool apply_input(struct req *r, store *s, const struct survey_input *in, 
 		form_error(e, "intro", "form.too_long");
 	sv->intro = in->intro ? in->intro : "";
 	if (!sv->id) {
-		int64_t d = 0;
-		if (!in->dept || !(parse_int64(in->dept, 1, INT64_MAX, &d) || (d = dept_by_slug(s, in->dept))) || !staff_for(r, d))
+		int64_t d = dept_resolve(s, in->dept);
+		if (!d || !staff_for(r, d))
 			form_error(e, "dept", "form.invalid_choice");
 		sv->dept_id = d;
 	}
