@@ -33,7 +33,8 @@ static void setup(void)
 	static const char *const lab[] = {"pos", "neg", "neu", "pos", "neg", "neu"};
 	static const char *const txt[] = {"merci bravo", "nul honteux", "la réunion", "شكرا ممتاز", "سيء جدا",
 	                                  "الاجتماع"};
-	sent_train_opts o = {.C = 1, .bits = 12};
+	/* a routed NB-LR model: Arabic script in one group, the rest in the other */
+	sent_train_opts o = {.C = 1, .bits = 12, .nb = 1, .groups = "ar/fr,en,ar-Latn,und"};
 	char err[128];
 	model = sent_train(lab, txt, 6, &o, err, sizeof err);
 	feat = text_featurizer_new(12);

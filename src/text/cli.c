@@ -23,8 +23,8 @@ static int usage_to(FILE *f)
 	fputs("usage: majlis text sentiment [--model FILE] [--labels pos,neg[,neu]]\n"
 	      "       majlis text lang | pii | simhash\n"
 	      "       majlis text normalize [--lang ar|fr|en] | terms [--lang L]\n"
-	      "       majlis text eval --data FILE.tsv [--labels L,..] [--model FILE] [--holdout K]\n"
-	      "       majlis text train --out FILE [--c C] [--bits B] [--holdout K] [--labels L,..] [--cv-seconds S] DATA.tsv...\n"
+	      "       majlis text eval --data FILE.tsv [--labels L,..] [--model FILE] [--holdout K [--fold R]]\n"
+	      "       majlis text train --out FILE [--c C] [--bits B] [--holdout K [--fold R]] [--labels L,..] [--cv-seconds S] [--binary] [--nb] [--groups G] DATA.tsv...\n"
 	      "       majlis text bench --data FILE [--model FILE]\n",
 	      f);
 	return f == stdout ? 0 : 2;
@@ -183,9 +183,10 @@ static void tsv_free(struct tsv *t)
 	memset(t, 0, sizeof *t);
 }
 
-/* Appends the lines of path; holdout K>0 keeps only lines with line%K != K-1
- * (keep_held=0) or only those (keep_held=1). -1 when the file cannot be read. */
-static int tsv_read(struct tsv *t, const char *path, int holdout, int keep_held)
+/* Appends the lines of path; holdout K>0 keeps only lines (0-based) with
+ * line%K != fold (keep_held=0) or only those (keep_held=1); fold < 0 means
+ * K-1. -1 when the file cannot be read. */
+static int tsv_read(struct tsv *t, const char *path, int holdout, int fold, int keep_held)
 {
 	FILE *f = fopen(path, "r");
 	if (!f) {
@@ -197,7 +198,8 @@ static int tsv_read(struct tsv *t, const char *path, int holdout, int keep_held)
 	ssize_t k;
 	while ((k = next_line(f, &line, &cap)) >= 0) {
 		size_t i = no++;
-		if (holdout > 0 && ((i % (size_t)holdout == (size_t)holdout - 1) != (keep_held != 0)))
+		size_t held = fold >= 0 && fold < holdout ? (size_t)fold : (size_t)holdout - 1;
+		if (holdout > 0 && ((i % (size_t)holdout == held) != (keep_held != 0)))
 			continue;
 		char *tab = memchr(line, '\t', (size_t)k);
 		if (!tab)
@@ -233,7 +235,8 @@ static int cmd_eval(int argc, char **argv)
 	text_featurizer *f = text_featurizer_new(sent_model_bits(m));
 	long mask = label_mask(m, opt(argc, argv, "--labels"));
 	int rc = 1;
-	if (mask < 0 || !f || tsv_read(&t, data, ho ? atoi(ho) : 0, 1) < 0)
+	const char *fo = opt(argc, argv, "--fold");
+	if (mask < 0 || !f || tsv_read(&t, data, ho ? atoi(ho) : 0, fo ? atoi(fo) : -1, 1) < 0)
 		goto done;
 	unsigned nl = sent_model_nlabels(m);
 	if (!mask)
@@ -284,7 +287,7 @@ static int cmd_train(int argc, char **argv)
 {
 	const char *out = NULL, *labels = "neg,neu,pos";
 	sent_train_opts o = {0};
-	int holdout = 0, nfiles = 0;
+	int holdout = 0, fold = -1, nfiles = 0;
 	struct tsv t = {0}, keep = {0};
 	char note[2048] = "";
 	size_t file_end[MAX_FILES];
@@ -300,14 +303,22 @@ static int cmd_train(int argc, char **argv)
 			o.bits = (unsigned)atoi(argv[++i]);
 		else if (!strcmp(a, "--holdout") && i + 1 < argc)
 			holdout = atoi(argv[++i]);
+		else if (!strcmp(a, "--fold") && i + 1 < argc)
+			fold = atoi(argv[++i]);
 		else if (!strcmp(a, "--labels") && i + 1 < argc)
 			labels = argv[++i];
 		else if (!strcmp(a, "--cv-seconds") && i + 1 < argc)
 			o.cv_seconds = atof(argv[++i]);
+		else if (!strcmp(a, "--binary"))
+			o.binary = 1;
+		else if (!strcmp(a, "--nb"))
+			o.nb = 1;
+		else if (!strcmp(a, "--groups") && i + 1 < argc)
+			o.groups = argv[++i];
 		else if (a[0] == '-' && a[1] == '-')
 			return usage();
 		else {
-			if (tsv_read(&t, a, holdout, 0) < 0)
+			if (tsv_read(&t, a, holdout, fold, 0) < 0)
 				goto fail;
 			if (nfiles >= MAX_FILES) {
 				fprintf(stderr, "majlis text train: at most %d files\n", MAX_FILES);
@@ -326,7 +337,8 @@ static int cmd_train(int argc, char **argv)
 	}
 	if (holdout > 0) {
 		size_t l = strlen(note);
-		snprintf(note + l, sizeof note - l, " (holdout: line%%%d!=%d)", holdout, holdout - 1);
+		snprintf(note + l, sizeof note - l, " (holdout: line%%%d!=%d)", holdout,
+		         fold >= 0 && fold < holdout ? fold : holdout - 1);
 	}
 	/* keep only the wanted labels */
 	char want[256];
@@ -400,7 +412,7 @@ static int cmd_bench(int argc, char **argv)
 	if (!data)
 		return usage();
 	struct tsv t = {0};
-	if (tsv_read(&t, data, 0, 0) < 0)
+	if (tsv_read(&t, data, 0, -1, 0) < 0)
 		return 1;
 	sent_model *m = load_model(opt(argc, argv, "--model"));
 	if (!m || !t.n) {

@@ -20,6 +20,7 @@ struct text_featurizer {
 	uint32_t *idx;
 	size_t n;
 	uint64_t salt; /* language of the current message: feature copies */
+	enum text_lang lang;
 	size_t ntok;   /* tokens of the last message */
 	int32_t *cps;
 	text_span *tok;
@@ -61,6 +62,7 @@ void text_featurizer_free(text_featurizer *f)
 
 unsigned text_featurizer_bits(const text_featurizer *f) { return f->bits; }
 size_t text_featurizer_tokens(const text_featurizer *f) { return f->ntok; }
+enum text_lang text_featurizer_lang(const text_featurizer *f) { return f->lang; }
 
 static inline uint64_t mix64(uint64_t x)
 {
@@ -129,7 +131,8 @@ size_t text_features(text_featurizer *f, const char *s, size_t n, const uint32_t
 	size_t tl = f->norm.len;
 	size_t k = text_split(t, tl, f->tok, MAX_TOK);
 	f->ntok = k;
-	f->salt = 0x5A17ULL * (1 + (uint64_t)text_langid_spans(f->tok, k, NULL));
+	f->lang = text_langid_spans(f->tok, k, NULL);
+	f->salt = 0x5A17ULL * (1 + (uint64_t)f->lang);
 
 	/* character 2..5-grams over " text " */
 	size_t L = 0;

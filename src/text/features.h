@@ -19,6 +19,7 @@
 #define MAJLIS_TEXT_FEATURES_H
 #include <stddef.h>
 #include <stdint.h>
+#include "text/common.h"
 
 #define TEXT_FEAT_MIN_BITS 10
 #define TEXT_FEAT_MAX_BITS 24
@@ -44,5 +45,9 @@ size_t text_features(text_featurizer *f, const char *s, size_t n, const uint32_t
 /* Number of tokens (words, numbers, emoji, placeholders, '!'/'?') the last
  * text_features call saw: 0 means an empty message after normalisation. */
 size_t text_featurizer_tokens(const text_featurizer *f);
+
+/* Language of the message the last text_features call saw (text_langid_spans
+ * of its tokens; TEXT_LANG_UND before the first call). */
+enum text_lang text_featurizer_lang(const text_featurizer *f);
 
 #endif

@@ -1,18 +1,27 @@
 /* Sentiment classifier: one-vs-rest L2-regularised logistic regressions
- * (liblinear L2R_LR, one binary problem per label) over features.h; each
- * label is learnt only from the corpora that annotate it (a pos/neg-only
- * corpus such as TSAC takes no part in the "neu" problem). Probabilities as
- * liblinear's predict_probability computes them for one-vs-rest (sigmoid of
- * each label's decision value, normalised to sum 1).
+ * (liblinear L2R_LR, one binary problem per label) over features.h, idf-weighted
+ * and L2-normalised, optionally NB-LR scaled (folded into the weights); each
+ * label is learnt only from the corpora that annotate it (a pos/neg-only corpus
+ * such as TSAC takes no part in the "neu" problem). Probabilities as liblinear's
+ * predict_probability computes them for one-vs-rest (sigmoid of each label's
+ * decision value, normalised to sum 1). A routed model holds one such model per
+ * group of languages and scores a message with its language's model.
  *
- * Model file ("MJSENT01", little-endian):
+ * Single model file ("MJSENT01", little-endian):
  *   8  bytes  magic "MJSENT01"
  *   u32       header length H, then H bytes of "key=value\n" text:
  *             version=..., bits=B, labels=neg,neu,pos, quant=sqrt-int8,
- *             features=<id of features.c's extraction; others are refused>, ...
+ *             features=<id of features.c's extraction; others are refused>,
+ *             weighting=idf (absent: binary features), ...
  *   f32 x L   per-label weight scale (max |w|), then f32 x L biases
  *   u32       compressed length Z, then Z bytes of zlib data holding
  *             2^B x L int8 weights, feature-major; w = sign(q)(|q|/127)^2 scale.
+ *   with weighting=idf: f32 idf max, u32 Z2, Z2 bytes of zlib data holding 2^B
+ *             bytes (0 = unseen bucket, 1..32 = idf levels over [1, max]).
+ * Routed model file ("MJSENTG1"): magic, u32 H and a header as above with
+ *   groups=ar,und/ar-Latn/fr/en (no quant/weights keys), u32 G, then G x
+ *   (u32 length, a single model file image), every one with the same bits and
+ *   labels; languages not named in groups= go to the first group.
  * Loaded models are read-only and may be shared by threads; a featurizer is
  * per thread. */
 #ifndef MAJLIS_TEXT_SENTIMENT_H
@@ -22,6 +31,7 @@
 
 #define SENT_MAX_LABELS 8
 #define SENT_LABEL_MAX 16
+#define SENT_MAX_GROUPS 4
 
 typedef struct sent_model sent_model;
 
@@ -68,6 +78,11 @@ typedef struct sent_train_opts {
 	double cv_seconds; /* stop trying more C values after this long, 0 = 300 */
 	const char *const *corpus_labels; /* per example, comma-separated labels its corpus
 	                                     annotates ("neg,pos" for TSAC); NULL: all */
+	int binary;        /* 1: every feature weighs 1 (before the L2 norm); 0: idf */
+	int nb;            /* 1: NB-LR, features scaled by naive-Bayes log-count ratios */
+	const char *groups; /* NULL/"": one model; else "ar,ar-Latn,und/fr/en": one model per
+	                       group of languages (text_featurizer_lang), a message is
+	                       scored by its language's group (unnamed languages: group 0) */
 	const char *note;  /* free text stored in the header (training files...) */
 	int verbose;       /* progress on stderr */
 } sent_train_opts;

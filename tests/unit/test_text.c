@@ -10,6 +10,7 @@
 #include "text/cli.h"
 #include "text/features.h"
 #include "text/langid.h"
+#include "text/sentiment_impl.h"
 #include "text/lexicon.h"
 #include "text/normalize.h"
 #include "text/pii.h"
@@ -254,10 +255,47 @@ static const char *const train_txt[] = {
 	"la réunion est lundi", "the office opens at 9", "الاجتماع يوم الاثنين", "el bureau y7el m3a 9",
 };
 
-static void test_sentiment(void)
+/* Saves m, reloads it (same prediction of probe with f, same version), and
+ * checks that every truncation of the file is refused without a crash. */
+static void check_round_trip(const sent_model *m, text_featurizer *f, const char *probe)
+{
+	char err[256], path[] = "/tmp/majlis-test-model-XXXXXX";
+	int fd = mkstemp(path);
+	ok(fd >= 0, "temp file");
+	if (fd >= 0)
+		close(fd);
+	ok(sent_model_save(m, path, err, sizeof err) == 0, "save");
+	sent_model *m2 = sent_model_load(path, err, sizeof err);
+	ok(m2 != NULL, "load (%s)", m2 ? "ok" : err);
+	if (m2) {
+		double c1, c2;
+		int a = sent_predict(m, f, probe, strlen(probe), 0, &c1, NULL);
+		int b = sent_predict(m2, f, probe, strlen(probe), 0, &c2, NULL);
+		ok(a == b && fabs(c1 - c2) < 1e-6, "same prediction after reload");
+		is_str(sent_model_version(m2), sent_model_version(m), "version string kept");
+	}
+	sent_model_free(m2);
+	FILE *fp = fopen(path, "rb");
+	static unsigned char buf[1 << 17];
+	size_t len = fp ? fread(buf, 1, sizeof buf, fp) : 0;
+	if (fp)
+		fclose(fp);
+	ok(len > 100 && len < sizeof buf, "model file read back (%zu bytes)", len);
+	int refused = 0, tries = 0;
+	for (size_t cut = 0; cut < len; cut += 1 + cut / 16, tries++) {
+		sent_model *t = sent_model_from_memory(buf, cut, err, sizeof err);
+		refused += t == NULL;
+		sent_model_free(t);
+	}
+	ok(tries > 10 && refused == tries, "every truncated copy refused (%d of %d)", refused, tries);
+	unlink(path);
+}
+
+/* Trains, predicts and round-trips a tiny model made with options o. */
+static void test_sentiment_tiny(sent_train_opts o, const char *what)
 {
 	char err[256];
-	sent_train_opts o = {.C = 10, .bits = 12};
+	diag("tiny model: %s", what);
 	sent_model *m = sent_train(train_lab, train_txt, sizeof train_lab / sizeof *train_lab, &o, err, sizeof err);
 	ok(m != NULL, "trains a tiny model (%s)", m ? "ok" : err);
 	if (!m)
@@ -281,27 +319,74 @@ static void test_sentiment(void)
 	text_featurizer *f2 = text_featurizer_new(13);
 	is_int(sent_predict(m, f2, "x", 1, 0, NULL, NULL), -1, "featurizer with other bits refused");
 	text_featurizer_free(f2);
-	/* save / load round trip */
-	char path[] = "/tmp/majlis-test-model-XXXXXX";
-	int fd = mkstemp(path);
-	ok(fd >= 0, "temp file");
-	if (fd >= 0)
-		close(fd);
-	ok(sent_model_save(m, path, err, sizeof err) == 0, "save");
-	sent_model *m2 = sent_model_load(path, err, sizeof err);
-	ok(m2 != NULL, "load");
-	if (m2) {
-		double c1, c2;
-		int a = sent_predict(m, f, neg, strlen(neg), 0, &c1, NULL), b = sent_predict(m2, f, neg, strlen(neg), 0, &c2, NULL);
-		ok(a == b && fabs(c1 - c2) < 1e-6, "same prediction after reload");
-		is_str(sent_model_version(m2), sent_model_version(m), "version string kept");
-	}
-	sent_model_free(m2);
-	unlink(path);
-	ok(sent_model_from_memory("MJSENT01\xff\xff\xff\xff", 12, err, sizeof err) == NULL, "corrupt model rejected");
-	ok(sent_model_from_memory("nope", 4, err, sizeof err) == NULL, "bad magic rejected");
+	check_round_trip(m, f, neg);
 	text_featurizer_free(f);
 	sent_model_free(m);
+}
+
+/* A model routed by language: each group learns only its own messages. */
+static void test_sentiment_routed(void)
+{
+	char err[256];
+	/* the same English words mean opposite things in the two groups: only
+	 * routing by language can get both right */
+	static const char *const lab[] = {"pos", "pos", "pos", "neg", "neg", "neg", "neu", "neu",
+	                                  "neg", "neg", "neg", "pos", "pos", "pos", "neu", "neu"};
+	static const char *const txt[] = {
+		"the service was wicked and sick", "a wicked sick result", "sick and wicked job",
+		"the service was boring and slow", "boring slow reply", "slow and boring office",
+		"the office opens at nine", "the meeting is on monday",
+		"le service est wicked sick", "un résultat wicked et sick", "wicked sick, la mairie encore",
+		"le service est boring slow", "une réponse boring slow merci", "boring slow, la mairie",
+		"la réunion est lundi", "le bureau ouvre à neuf heures",
+	};
+	uint8_t route[TEXT_LANG_COUNT];
+	unsigned ng = 9;
+	ok(!sent_parse_groups("ar,ar-Latn//en", route, &ng), "empty group refused");
+	ok(!sent_parse_groups("ar,xx/en", route, &ng), "unknown language refused");
+	ok(!sent_parse_groups("ar/ar", route, &ng), "language named twice refused");
+	ok(!sent_parse_groups("ar,/en", route, &ng), "trailing comma refused");
+	ok(!sent_parse_groups("ar/fr/en/und/ar-Latn", route, &ng), "too many groups refused");
+	ok(sent_parse_groups("ar,ar-Latn,und/fr/en", route, &ng) && ng == 3 && route[TEXT_LANG_FR] == 1 &&
+	       route[TEXT_LANG_EN] == 2 && route[TEXT_LANG_AR_LATN] == 0,
+	   "group list parsed");
+	ok(sent_parse_groups("fr", route, &ng) && ng == 1 && route[TEXT_LANG_EN] == 0, "unnamed languages go to group 0");
+	sent_train_opts o = {.C = 10, .bits = 12, .nb = 1, .groups = "en/fr,ar,ar-Latn,und"};
+	sent_model *m = sent_train(lab, txt, 16, &o, err, sizeof err);
+	ok(m != NULL, "trains a routed model (%s)", m ? "ok" : err);
+	if (!m)
+		return;
+	ok(strstr(sent_model_version(m), "groups=en/fr") != NULL, "version names the groups: %s", sent_model_version(m));
+	text_featurizer *f = text_featurizer_new(12);
+	const char *en = "the wicked and sick service of the city", *fr = "la mairie: wicked sick";
+	int le = sent_predict(m, f, en, strlen(en), 0, NULL, NULL);
+	is_int(text_featurizer_lang(f), TEXT_LANG_EN, "English message identified");
+	int lf = sent_predict(m, f, fr, strlen(fr), 0, NULL, NULL);
+	is_int(text_featurizer_lang(f), TEXT_LANG_FR, "French message identified");
+	is_str(sent_model_label(m, (unsigned)le), "pos", "English group: wicked sick = pos");
+	is_str(sent_model_label(m, (unsigned)lf), "neg", "French group: wicked sick = neg");
+	check_round_trip(m, f, fr);
+	o.groups = "en/fr";
+	sent_model *bad = sent_train(lab, txt, 6, &o, err, sizeof err);
+	ok(bad == NULL && strstr(err, "no training message"), "a group without messages is an error: %s", err);
+	sent_model_free(bad);
+	text_featurizer_free(f);
+	sent_model_free(m);
+}
+
+static void test_sentiment(void)
+{
+	char err[256];
+	test_sentiment_routed();
+	test_sentiment_tiny((sent_train_opts){.C = 10, .bits = 12}, "idf weighting");
+	test_sentiment_tiny((sent_train_opts){.C = 10, .bits = 12, .nb = 1}, "idf + NB-LR");
+	test_sentiment_tiny((sent_train_opts){.C = 10, .bits = 12, .binary = 1}, "binary features");
+	ok(sent_model_from_memory("MJSENT01\xff\xff\xff\xff", 12, err, sizeof err) == NULL, "corrupt model rejected");
+	ok(sent_model_from_memory("nope", 4, err, sizeof err) == NULL, "bad magic rejected");
+	sent_model *m;
+	double conf;
+	int l;
+	text_featurizer *f;
 
 	/* the shipped model, when it can be found */
 	m = sent_model_default(err, sizeof err, NULL, 0);
@@ -399,6 +484,42 @@ static void test_cli(void)
 	ok(rc != 0, "cli sentiment: unknown label is an error");
 }
 
+/* text train --groups --nb --holdout K --fold R, then text eval of that fold. */
+static void test_cli_train(void)
+{
+	char data[] = "/tmp/majlis-test-tsv-XXXXXX", model[] = "/tmp/majlis-test-cli-model-XXXXXX";
+	int fd = mkstemp(data), fm = mkstemp(model);
+	FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+	if (fm >= 0)
+		close(fm);
+	for (size_t i = 0; f && i < sizeof train_lab / sizeof *train_lab; i++)
+		fprintf(f, "%s\t%s\n", train_lab[i], train_txt[i]);
+	ok(f && fclose(f) == 0, "training file written");
+	int rc = -1;
+	run_cli(16, (char *[]){"text", "train", "--out", model, "--c", "10", "--bits", "12", "--nb", "--groups",
+	                       "ar/fr,en,ar-Latn,und", "--holdout", "5", "--fold", "0", data, NULL},
+	        "", 0, &rc);
+	is_int(rc, 0, "cli train --groups --nb --holdout 5 --fold 0");
+	char err[256];
+	sent_model *m = sent_model_load(model, err, sizeof err);
+	ok(m && strstr(sent_model_version(m), "groups=ar/fr,en,ar-Latn,und") && strstr(sent_model_version(m), "n=16"),
+	   "routed model of the 16 lines not held out: %s", m ? sent_model_version(m) : err);
+	sent_model_free(m);
+	/* fold 0 holds lines 0, 5, 10, 15 (pos pos neg neg), fold 4 lines 4, 9, 14, 19 (pos neg neg neu) */
+	char *o = run_cli(10, (char *[]){"text", "eval", "--model", model, "--data", data, "--holdout", "5", "--fold", "0", NULL},
+	                  "", 0, &rc);
+	ok(rc == 0 && o && strstr(o, " n=4 ") && strstr(o, "label=neu") && strstr(strstr(o, "label=neu"), "support=0\n"),
+	   "cli eval --fold 0 reads the 4 lines of fold 0");
+	o = run_cli(10, (char *[]){"text", "eval", "--model", model, "--data", data, "--holdout", "5", "--fold", "4", NULL},
+	            "", 0, &rc);
+	ok(rc == 0 && o && strstr(o, " n=4 ") && strstr(o, "label=neu") && strstr(strstr(o, "label=neu"), "support=1\n"),
+	   "cli eval --fold 4 reads the 4 lines of fold 4");
+	run_cli(7, (char *[]){"text", "train", "--out", model, "--groups", "ar/xx", data, NULL}, "", 0, &rc);
+	ok(rc != 0, "cli train: bad --groups is an error");
+	unlink(data);
+	unlink(model);
+}
+
 int main(void)
 {
 	A = arena_new();
@@ -410,6 +531,7 @@ int main(void)
 	test_lexicon();
 	test_sentiment();
 	test_cli();
+	test_cli_train();
 	ok(text_main(1, (char *[]){"text", NULL}) == 2, "cli: usage error without a command");
 	arena_free(A);
 	return done_testing();
