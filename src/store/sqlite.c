@@ -95,10 +95,13 @@ store *store_open(const char *path, char **err)
 	sqlite3_busy_timeout(s->db, 5000);
 	sqlite3_extended_result_codes(s->db, 1);
 	/* WAL: readers never block the writer; NORMAL sync is durable across process
-	 * crashes and loses at most the last commits on power loss (see DECISIONS). */
+	 * crashes and loses at most the last commits on power loss (see DECISIONS).
+	 * The first GiB of the file is read through mmap: a page costs no read()
+	 * and no copy into each connection's cache (the search's random seeks at a
+	 * million documents halve; see DECISIONS). */
 	const char *pragmas = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
 			      "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;"
-			      "PRAGMA cache_size=-16000;";
+			      "PRAGMA cache_size=-16000; PRAGMA mmap_size=1073741824;";
 	char *msg = NULL;
 	if (!register_tokenizer(s->db)) {
 		if (err)
