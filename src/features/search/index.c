@@ -153,20 +153,40 @@ static int ranked_cmp(const void *x, const void *y)
 	return a->rowid < b->rowid ? -1 : a->rowid > b->rowid;
 }
 
+/* The key under which bm25_cached may keep expr's per-word match counts:
+ * FTS5's averages and structure records (search_fts_data rows 1 and 10; every
+ * committed change of the index rewrites the structure, with its write
+ * counter) and expr. NULL (nothing cached) if they cannot be read. */
+static const char *rank_key(store *s, arena *a, const char *expr)
+{
+	store_stmt *st = store_prepare(s, "SELECT group_concat(hex(block), '.') FROM"
+					  " (SELECT block FROM search_fts_data WHERE id IN (1, 10) ORDER BY id)");
+	if (!st)
+		return NULL;
+	const char *key = NULL;
+	if (store_step(st) == STORE_ROW && store_text(st, 0))
+		key = arena_printf(a, "%s\n%s", store_text(st, 0), expr);
+	store_done(st);
+	return key;
+}
+
 /* One pass over the newest RANK_CAP visible matches, newest first (FTS5
  * walks the doclist by rowid, so it stops there): their bm25 scores, sorted
  * best first into *out (arena). Returns how many (the total, capped), -1 on
- * error. */
+ * error. bm25_cached is bm25 without its walk of every match of each word
+ * when the index has not changed since the same words were last ranked. */
 static int rank_newest(store *s, arena *a, const char *expr, const struct search_query *q, const struct principal *p,
 		       struct ranked **out)
 {
 	store_stmt *st = store_prepare(s,
-		"SELECT search_fts.rowid, bm25(search_fts, 4.0, 1.0) FROM search_fts JOIN search_meta m ON m.rowid = search_fts.rowid"
+		"SELECT search_fts.rowid, bm25_cached(search_fts, ?10, 4.0, 1.0)"
+		" FROM search_fts JOIN search_meta m ON m.rowid = search_fts.rowid"
 		WHERE_SQL " ORDER BY search_fts.rowid DESC LIMIT ?9");
 	if (!st)
 		return -1;
 	bind_query(st, expr, q, p, staff_depts(a, p));
 	store_bind_int(st, 9, RANK_CAP);
+	store_bind_text(st, 10, rank_key(s, a, expr));
 	struct ranked *r = arena_alloc(a, sizeof *r * RANK_CAP);
 	int n = 0, rc;
 	while (n < RANK_CAP && (rc = store_step(st)) == STORE_ROW)
@@ -206,14 +226,11 @@ static int fetch_hit(store *s, arena *a, const char *expr, const struct ranked *
 	return found ? 1 : 0;
 }
 
-int search_run(store *s, arena *a, const struct principal *p, const struct search_query *q, struct search_hit **out,
-	       int *total)
+/* search_run inside one read snapshot (the ranking key and the ranking must
+ * see the same index). */
+static int run_query(store *s, arena *a, const struct principal *p, const struct search_query *q, const char *expr,
+		     struct search_hit **out, int *total)
 {
-	*out = NULL;
-	*total = 0;
-	char *expr = q->q ? match_expr(a, q->q) : NULL;
-	if (!expr)
-		return 0;
 	int limit = q->limit < 1 ? 20 : q->limit > 50 ? 50 : q->limit;
 	int offset = q->offset > 0 ? q->offset : 0;
 	/* 1. Rank and count in one pass; snippets only for the shown rows. */
@@ -233,4 +250,19 @@ int search_run(store *s, arena *a, const struct principal *p, const struct searc
 	}
 	*out = hits;
 	return k;
+}
+
+int search_run(store *s, arena *a, const struct principal *p, const struct search_query *q, struct search_hit **out,
+	       int *total)
+{
+	*out = NULL;
+	*total = 0;
+	char *expr = q->q ? match_expr(a, q->q) : NULL;
+	if (!expr)
+		return 0;
+	bool snapshot = store_read_begin(s);
+	int n = run_query(s, a, p, q, expr, out, total);
+	if (snapshot)
+		store_read_end(s);
+	return n;
 }
