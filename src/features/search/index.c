@@ -188,10 +188,12 @@ static int rank_newest(store *s, arena *a, const char *expr, const struct search
 	store_bind_int(st, 9, RANK_CAP);
 	store_bind_text(st, 10, rank_key(s, a, expr));
 	struct ranked *r = arena_alloc(a, sizeof *r * RANK_CAP);
-	int n = 0, rc;
+	int n = 0, rc = STORE_DONE;
 	while (n < RANK_CAP && (rc = store_step(st)) == STORE_ROW)
 		r[n++] = (struct ranked){store_int(st, 0), store_double(st, 1)};
 	store_done(st);
+	if (rc == STORE_ERROR)
+		return -1;
 	qsort(r, (size_t)n, sizeof *r, ranked_cmp);
 	*out = r;
 	return n;
