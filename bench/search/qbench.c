@@ -104,10 +104,10 @@ int main(int argc, char **argv)
 		free(dup);
 		sb_free(&e);
 	}
-	/* the plan of search_run's ranking statement (as in src/features/search/index.c) */
-	store_stmt *ep = store_prepare(s, "EXPLAIN QUERY PLAN SELECT m.doc_type, snippet(search_fts, 1, char(2), char(3), '', 14),"
-		" bm25(search_fts, 4.0, 1.0) FROM search_fts JOIN search_meta m ON m.rowid = search_fts.rowid"
-		" WHERE search_fts MATCH 'x' AND m.at >= 0 AND m.visibility = 0 ORDER BY bm25(search_fts, 4.0, 1.0) LIMIT 20");
+	/* the plan of search_run's ranking statement (rank_newest in src/features/search/index.c) */
+	store_stmt *ep = store_prepare(s, "EXPLAIN QUERY PLAN SELECT search_fts.rowid, bm25(search_fts, 4.0, 1.0)"
+		" FROM search_fts JOIN search_meta m ON m.rowid = search_fts.rowid"
+		" WHERE search_fts MATCH 'x' AND m.at >= 0 AND m.visibility = 0 ORDER BY search_fts.rowid DESC LIMIT 1000");
 	while (ep && store_step(ep) == STORE_ROW)
 		printf("plan: %s\n", store_text(ep, 3));
 	if (ep)

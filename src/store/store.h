@@ -30,6 +30,11 @@ typedef int (*store_tokenizer_fn)(const char *text, int n, bool query, store_ter
 /* Sets the tokenizer that every connection opened afterwards registers. Call
  * once at start-up, before the first store_open (migrations need it too). */
 void store_set_tokenizer(store_tokenizer_fn fn);
+/* With the tokenizer, every connection also gets the SQL ranking function
+ * bm25_cached(fts, key, weight...): FTS5's bm25(fts, weight...), same scores,
+ * with each phrase's match count (a walk of its whole doclist) remembered
+ * under key; the caller's key must change whenever the index does (NULL:
+ * nothing cached). See src/store/bm25.c. */
 
 /* Remembers path for store_thread(); call once before serving. */
 void store_pool_init(const char *path);

@@ -47,6 +47,28 @@ static bool in_top(const struct search_hit *h, int n, int64_t id)
 	return false;
 }
 
+/* True when every hit of words scores exactly what FTS5's own bm25 gives
+ * its row now (search_run ranks with bm25_cached). */
+static bool scores_are_bm25(store *s, arena *a, const char *words, int *nhits)
+{
+	struct search_query q = {.q = words, .limit = 20};
+	struct search_hit *h;
+	int total, n = search_run(s, a, NULL, &q, &h, &total);
+	bool same = n > 0;
+	for (int i = 0; i < n; i++) {
+		store_stmt *st = store_prepare(s, "SELECT bm25(search_fts, 4.0, 1.0) FROM search_fts"
+						  " JOIN search_meta m ON m.rowid = search_fts.rowid"
+						  " WHERE search_fts MATCH ? AND m.doc_type = ? AND m.doc_id = ?");
+		store_bind_text(st, 1, arena_printf(a, "\"%s\"", words));
+		store_bind_text(st, 2, h[i].type);
+		store_bind_int(st, 3, h[i].id);
+		same &= store_step(st) == STORE_ROW && store_double(st, 0) == h[i].score;
+		store_done(st);
+	}
+	*nhits = n;
+	return same;
+}
+
 int main(void)
 {
 	char dir[] = "/tmp/majlis-search-XXXXXX";
@@ -121,6 +143,19 @@ int main(void)
 			   "snippet escaped with <mark> (%s)", h[i].snippet_html);
 		}
 	ok(found, "markup document found");
+
+	/* the ranking's cached match counts follow every change of the index */
+	int before = 0, after = 0;
+	bool same = scores_are_bm25(s, a, "water", &before);
+	ok(same, "scores are bm25's (%d hits)", before);
+	ok(scores_are_bm25(s, a, "water", &before), "and again, from the cached counts");
+	struct search_doc more = {.type = "post", .id = 98, .lang = "en", .title = "Water", .body = "water, water",
+				  .url = "/posts/98", .at = now - 10};
+	ok(search_put(s, &more), "another water document");
+	same = scores_are_bm25(s, a, "water", &after);
+	ok(same && after == before + 1, "scores are bm25's on the new index (%d hits)", after);
+	ok(search_remove(s, "post", 98), "removed again");
+	ok(scores_are_bm25(s, a, "water", &after) && after == before, "and after the removal");
 
 	/* visibility */
 	struct search_doc staff = {.type = "request", .id = 7, .dept_id = 2, .visibility = SEARCH_STAFF, .lang = "fr",

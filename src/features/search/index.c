@@ -134,8 +134,125 @@ static void bind_query(store_stmt *st, const char *expr, const struct search_que
 /* Matches ranked at most: past this, only the newest RANK_CAP matches (by
  * rowid, i.e. indexing order) are ranked. bm25 is computed for every row it
  * ranks, so a very common word (hundreds of thousands of matches) would
- * otherwise cost a bm25 per match on every search. */
+ * otherwise cost a bm25 per match on every search. RANK_CAP is also the cap
+ * of the total (the API documents "at most 1000"). */
 #define RANK_CAP 1000
+
+struct ranked {
+	int64_t rowid;
+	double score;
+};
+
+/* Best bm25 first (lower is better); equal scores in indexing order, as
+ * SQLite's sorter gave them when the ranking was an ORDER BY. */
+static int ranked_cmp(const void *x, const void *y)
+{
+	const struct ranked *a = x, *b = y;
+	if (a->score != b->score)
+		return a->score < b->score ? -1 : 1;
+	return a->rowid < b->rowid ? -1 : a->rowid > b->rowid;
+}
+
+/* The key under which bm25_cached may keep expr's per-word match counts:
+ * FTS5's averages and structure records (search_fts_data rows 1 and 10; every
+ * committed change of the index rewrites the structure, with its write
+ * counter) and expr. NULL (nothing cached) if they cannot be read. */
+static const char *rank_key(store *s, arena *a, const char *expr)
+{
+	store_stmt *st = store_prepare(s, "SELECT group_concat(hex(block), '.') FROM"
+					  " (SELECT block FROM search_fts_data WHERE id IN (1, 10) ORDER BY id)");
+	if (!st)
+		return NULL;
+	const char *key = NULL;
+	if (store_step(st) == STORE_ROW && store_text(st, 0))
+		key = arena_printf(a, "%s\n%s", store_text(st, 0), expr);
+	store_done(st);
+	return key;
+}
+
+/* One pass over the newest RANK_CAP visible matches, newest first (FTS5
+ * walks the doclist by rowid, so it stops there): their bm25 scores, sorted
+ * best first into *out (arena). Returns how many (the total, capped), -1 on
+ * error. bm25_cached is bm25 without its walk of every match of each word
+ * when the index has not changed since the same words were last ranked. */
+static int rank_newest(store *s, arena *a, const char *expr, const struct search_query *q, const struct principal *p,
+		       struct ranked **out)
+{
+	store_stmt *st = store_prepare(s,
+		"SELECT search_fts.rowid, bm25_cached(search_fts, ?10, 4.0, 1.0)"
+		" FROM search_fts JOIN search_meta m ON m.rowid = search_fts.rowid"
+		WHERE_SQL " ORDER BY search_fts.rowid DESC LIMIT ?9");
+	if (!st)
+		return -1;
+	bind_query(st, expr, q, p, staff_depts(a, p));
+	store_bind_int(st, 9, RANK_CAP);
+	store_bind_text(st, 10, rank_key(s, a, expr));
+	struct ranked *r = arena_alloc(a, sizeof *r * RANK_CAP);
+	int n = 0, rc = STORE_DONE;
+	while (n < RANK_CAP && (rc = store_step(st)) == STORE_ROW)
+		r[n++] = (struct ranked){store_int(st, 0), store_double(st, 1)};
+	store_done(st);
+	if (rc == STORE_ERROR)
+		return -1;
+	qsort(r, (size_t)n, sizeof *r, ranked_cmp);
+	*out = r;
+	return n;
+}
+
+/* Fills h with the metadata and the escaped, marked snippet of one ranked
+ * row: 1, 0 when the row is gone, -1 on error. */
+static int fetch_hit(store *s, arena *a, const char *expr, const struct ranked *r, struct search_hit *h)
+{
+	store_stmt *ht = store_prepare(s,
+		"SELECT m.doc_type, m.doc_id, m.dept_id, m.lang, m.title, m.url, m.at,"
+		" snippet(search_fts, 1, char(2), char(3), '…', 14)"
+		" FROM search_fts JOIN search_meta m ON m.rowid = search_fts.rowid"
+		" WHERE search_fts MATCH ?1 AND search_fts.rowid = ?2");
+	if (!ht)
+		return -1;
+	store_bind_text(ht, 1, expr);
+	store_bind_int(ht, 2, r->rowid);
+	bool found = store_step(ht) == STORE_ROW;
+	if (found) {
+		h->type = arena_strdup(a, store_text(ht, 0));
+		h->id = store_int(ht, 1);
+		h->dept_id = store_int(ht, 2);
+		h->lang = arena_strdup(a, store_text(ht, 3));
+		h->title = arena_strdup(a, store_text(ht, 4));
+		h->url = arena_strdup(a, store_text(ht, 5));
+		h->at = store_int(ht, 6);
+		h->snippet_html = snippet_html(a, store_text(ht, 7) ? store_text(ht, 7) : "");
+		h->score = r->score;
+	}
+	store_done(ht);
+	return found ? 1 : 0;
+}
+
+/* search_run inside one read snapshot (the ranking key and the ranking must
+ * see the same index). */
+static int run_query(store *s, arena *a, const struct principal *p, const struct search_query *q, const char *expr,
+		     struct search_hit **out, int *total)
+{
+	int limit = q->limit < 1 ? 20 : q->limit > 50 ? 50 : q->limit;
+	int offset = q->offset > 0 ? q->offset : 0;
+	/* 1. Rank and count in one pass; snippets only for the shown rows. */
+	struct ranked *r;
+	int n = rank_newest(s, a, expr, q, p, &r);
+	if (n < 0)
+		return -1;
+	*total = n;
+	/* 2. The shown rows: metadata and snippet, one rowid each. */
+	struct search_hit *hits = arena_alloc(a, sizeof *hits * (size_t)limit);
+	int k = 0;
+	for (int i = offset; i < n && i < offset + limit; i++) {
+		int got = fetch_hit(s, a, expr, &r[i], &hits[k]);
+		if (got < 0)
+			return -1;
+		k += got;
+	}
+	*out = hits;
+	return k;
+}
 
 int search_run(store *s, arena *a, const struct principal *p, const struct search_query *q, struct search_hit **out,
 	       int *total)
@@ -145,75 +262,9 @@ int search_run(store *s, arena *a, const struct principal *p, const struct searc
 	char *expr = q->q ? match_expr(a, q->q) : NULL;
 	if (!expr)
 		return 0;
-	const char *depts = staff_depts(a, p);
-	int limit = q->limit < 1 ? 20 : q->limit > 50 ? 50 : q->limit;
-	/* 1. Lower rowid bound of the newest RANK_CAP matches (0 when fewer):
-	 * FTS5 walks the doclist by rowid without ranking. */
-	int64_t bound = 0;
-	store_stmt *bt = store_prepare(s, "SELECT search_fts.rowid FROM search_fts JOIN search_meta m ON m.rowid = search_fts.rowid"
-					  WHERE_SQL " ORDER BY search_fts.rowid DESC LIMIT 1 OFFSET ?9");
-	if (!bt)
-		return -1;
-	bind_query(bt, expr, q, p, depts);
-	store_bind_int(bt, 9, RANK_CAP);
-	if (store_step(bt) == STORE_ROW)
-		bound = store_int(bt, 0);
-	store_done(bt);
-	/* 2. Rank: rowid and score only, so that the sorter holds small rows and
-	 * no snippet is made for rows that are not shown. */
-	store_stmt *st = store_prepare(s,
-		"SELECT search_fts.rowid, bm25(search_fts, 4.0, 1.0) FROM search_fts JOIN search_meta m ON m.rowid = search_fts.rowid"
-		WHERE_SQL " AND search_fts.rowid > ?11 ORDER BY bm25(search_fts, 4.0, 1.0) LIMIT ?9 OFFSET ?10");
-	if (!st)
-		return -1;
-	bind_query(st, expr, q, p, depts);
-	store_bind_int(st, 9, limit);
-	store_bind_int(st, 10, q->offset > 0 ? q->offset : 0);
-	store_bind_int(st, 11, bound);
-	int64_t rowids[50];
-	double scores[50];
-	int n = 0, rc;
-	while (n < limit && (rc = store_step(st)) == STORE_ROW) {
-		rowids[n] = store_int(st, 0);
-		scores[n++] = store_double(st, 1);
-	}
-	store_done(st);
-	/* 3. The shown rows: metadata and snippet, one rowid each. */
-	struct search_hit *hits = arena_alloc(a, sizeof *hits * (size_t)limit);
-	int k = 0;
-	for (int i = 0; i < n; i++) {
-		store_stmt *ht = store_prepare(s,
-			"SELECT m.doc_type, m.doc_id, m.dept_id, m.lang, m.title, m.url, m.at,"
-			" snippet(search_fts, 1, char(2), char(3), '…', 14)"
-			" FROM search_fts JOIN search_meta m ON m.rowid = search_fts.rowid"
-			" WHERE search_fts MATCH ?1 AND search_fts.rowid = ?2");
-		if (!ht)
-			return -1;
-		store_bind_text(ht, 1, expr);
-		store_bind_int(ht, 2, rowids[i]);
-		if (store_step(ht) == STORE_ROW) {
-			struct search_hit *h = &hits[k++];
-			h->type = arena_strdup(a, store_text(ht, 0));
-			h->id = store_int(ht, 1);
-			h->dept_id = store_int(ht, 2);
-			h->lang = arena_strdup(a, store_text(ht, 3));
-			h->title = arena_strdup(a, store_text(ht, 4));
-			h->url = arena_strdup(a, store_text(ht, 5));
-			h->at = store_int(ht, 6);
-			h->snippet_html = snippet_html(a, store_text(ht, 7) ? store_text(ht, 7) : "");
-			h->score = scores[i];
-		}
-		store_done(ht);
-	}
-	n = k;
-	store_stmt *ct = store_prepare(s, "SELECT count(*) FROM (SELECT 1 FROM search_fts JOIN search_meta m"
-					  " ON m.rowid = search_fts.rowid" WHERE_SQL " LIMIT 1000)");
-	if (ct) {
-		bind_query(ct, expr, q, p, depts);
-		if (store_step(ct) == STORE_ROW)
-			*total = (int)store_int(ct, 0);
-		store_done(ct);
-	}
-	*out = hits;
+	bool snapshot = store_read_begin(s);
+	int n = run_query(s, a, p, q, expr, out, total);
+	if (snapshot)
+		store_read_end(s);
 	return n;
 }
