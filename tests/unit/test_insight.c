@@ -3,6 +3,7 @@
  * with a significance test, clusters, hotspots, drill-down, visibility,
  * forgetting, re-scoring; and the cost of insight_record. */
 #include "tap.h"
+#include "text/sentiment.h"
 #include "app/app.h"
 #include "core/config.h"
 #include "core/util.h"
@@ -117,6 +118,12 @@ int main(void)
 	insight_init(&cfg);
 	const char *ver = insight_model_version();
 	ok(*ver, "a sentiment model is loaded (version %s)", ver);
+	{
+		char err[256];
+		sent_model *m = sent_model_default(err, sizeof err, NULL, 0);
+		is_str(ver, m ? sent_model_version(m) : err, "the whole version string is kept (not cut)");
+		sent_model_free(m);
+	}
 	arena *a = arena_new();
 
 	/* ---- days ---- */

@@ -21,7 +21,7 @@
 static pthread_mutex_t model_lock = PTHREAD_MUTEX_INITIALIZER;
 static sent_model *model;
 static bool model_tried;
-static char model_version[64];
+static char model_version[160]; /* as long as sent_model_version can be */
 
 /* Per-thread tools. */
 struct tools {
