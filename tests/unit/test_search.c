@@ -157,6 +157,32 @@ int main(void)
 	ok(search_remove(s, "post", 98), "removed again");
 	ok(scores_are_bm25(s, a, "water", &after) && after == before, "and after the removal");
 
+	/* two databases whose indexes look alike (same structure and averages
+	 * records: five one-commit documents of two words each) but hold "harbour"
+	 * twice and once: the counts cached for one are not used for the other */
+	store *twin[2] = {NULL, NULL};
+	bool twins_ok = true;
+	for (int t = 0; t < 2; t++) {
+		char tp[300];
+		snprintf(tp, sizeof tp, "%s/twin%d.db", dir, t);
+		twin[t] = store_open(tp, &err);
+		twins_ok &= twin[t] && migrate_apply(twin[t], app_schemas, &applied, msg, sizeof msg);
+		for (int k = 0; twins_ok && k < 5; k++) {
+			struct search_doc d = {.type = "post", .id = 1 + k, .lang = "en", .title = "Notice",
+					       .body = k < 2 - t ? "harbour opening" : "station opening", .url = "/posts/1",
+					       .at = now - 10};
+			twins_ok &= store_begin(twin[t]) && search_put(twin[t], &d) && store_commit(twin[t]);
+		}
+	}
+	ok(twins_ok, "two small databases indexed");
+	int n0 = 0, n1 = 0;
+	bool same0 = twins_ok && scores_are_bm25(twin[0], a, "harbour", &n0);
+	ok(same0 && n0 == 2, "first database: bm25 scores (%d hits)", n0);
+	bool same1 = twins_ok && scores_are_bm25(twin[1], a, "harbour", &n1);
+	ok(same1 && n1 == 1, "second database: its own bm25 scores, not the first one's cached counts (%d hits)", n1);
+	for (int t = 0; t < 2; t++)
+		store_close(twin[t]);
+
 	/* visibility */
 	struct search_doc staff = {.type = "request", .id = 7, .dept_id = 2, .visibility = SEARCH_STAFF, .lang = "fr",
 				   .title = "Fuite rue des Orangers", .body = "Fuite d'eau importante", .url = "/staff/requests/7",

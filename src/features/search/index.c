@@ -154,18 +154,24 @@ static int ranked_cmp(const void *x, const void *y)
 }
 
 /* The key under which bm25_cached may keep expr's per-word match counts:
- * FTS5's averages and structure records (search_fts_data rows 1 and 10; every
- * committed change of the index rewrites the structure, with its write
- * counter) and expr. NULL (nothing cached) if they cannot be read. */
+ * the database file (the cache is per process, a process may open several
+ * databases; an in-memory one is named by its connection), FTS5's averages and
+ * structure records (search_fts_data rows 1 and 10; every committed change of
+ * the index rewrites the structure, with its write counter) and expr. NULL
+ * (nothing cached) if they cannot be read. */
 static const char *rank_key(store *s, arena *a, const char *expr)
 {
-	store_stmt *st = store_prepare(s, "SELECT group_concat(hex(block), '.') FROM"
-					  " (SELECT block FROM search_fts_data WHERE id IN (1, 10) ORDER BY id)");
+	store_stmt *st = store_prepare(s, "SELECT (SELECT file FROM pragma_database_list WHERE name = 'main'),"
+					  " (SELECT group_concat(hex(block), '.') FROM"
+					  " (SELECT block FROM search_fts_data WHERE id IN (1, 10) ORDER BY id))");
 	if (!st)
 		return NULL;
 	const char *key = NULL;
-	if (store_step(st) == STORE_ROW && store_text(st, 0))
-		key = arena_printf(a, "%s\n%s", store_text(st, 0), expr);
+	if (store_step(st) == STORE_ROW && store_text(st, 1)) {
+		const char *file = store_text(st, 0);
+		const char *db = file && *file ? file : arena_printf(a, "memory:%p", (void *)s);
+		key = arena_printf(a, "%s\n%s\n%s", db, store_text(st, 1), expr);
+	}
 	store_done(st);
 	return key;
 }
