@@ -183,8 +183,20 @@ def main():
         is_(r.status, 422, "threshold 0 refused")
         r = admin.post_form("/admin/participation", {"flag_threshold": "5", "min_age_hours": "-1"}, page=page)
         is_(r.status, 422, "negative age refused")
+        like(page.text, r'name="poll_votes_per_ip"[^>]*value="300"', "poll votes per IP per minute: 300 by default")
+        r = admin.post_form("/admin/participation", {"flag_threshold": "3", "min_age_hours": "0", "poll_votes_per_ip": "0"},
+                            page=page)
+        is_(r.status, 422, "0 poll votes per minute refused")
+        like(r.text, "100000", "with the allowed range in the message")
+        r = admin.post_form("/admin/participation", {"flag_threshold": "3", "min_age_hours": "0",
+                                                     "poll_votes_per_ip": "2000"}, page=page)
+        is_(r.status, 200, "2000 poll votes per minute saved (a town hall behind one address)")
+        is_(scalar(srv, "SELECT value FROM settings WHERE key = 'poll_vote_rate_ip'"), "2000/60", "stored: poll_vote_rate_ip")
+        like(r.text, r'name="poll_votes_per_ip"[^>]*value="2000"', "the page shows it")
         r = admin.post_form("/admin/participation", {"flag_threshold": "4", "min_age_hours": "48"}, page=page)
         is_(r.status, 200, "settings saved")
+        is_(scalar(srv, "SELECT value FROM settings WHERE key = 'poll_vote_rate_ip'"), "2000/60",
+            "a form without the field leaves poll_vote_rate_ip as it was")
         like(r.text, "حُفظت إعدادات المشاركة", "a notice says so (the demo admin reads Arabic)")
         is_(scalar(srv, "SELECT value FROM settings WHERE key = 'flag_threshold'"), "4", "stored: flag_threshold")
         is_(scalar(srv, "SELECT value FROM settings WHERE key = 'participation_min_age_hours'"), "48",

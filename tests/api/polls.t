@@ -208,5 +208,21 @@ def main():
             ok(st.header("Retry-After"), "429 carries Retry-After")
             like(st.json()["error"]["message"], "(?i)wait|انتظر", "and a clear message")
 
+    # the per-IP limit is a setting: 3 votes per minute from one address
+    with Server() as srv:
+        with sqlite3.connect(srv.db) as con:
+            con.execute("INSERT OR REPLACE INTO settings(key, value) VALUES ('poll_vote_rate_ip', '3/60')")
+        ed = srv.client()
+        is_(ed.login(*DEMO_EDITOR), 303, "editor logs in (second server)")
+        cit = srv.client()
+        is_(cit.login(*DEMO_CITIZEN), 303, "citizen logs in (second server)")
+        p = create(ed, question="Which day for the market?", options=["Friday", "Sunday"], changeable=True)
+        if p:
+            fri, sun = [o["id"] for o in p["options"]]
+            codes = [api(cit, "POST", "/api/v1/polls/%d/vote" % p["id"], {"options": [fri if i % 2 else sun]}).status
+                     for i in range(4)]
+            ok(all(c in (200, 201) for c in codes[:3]), "poll_vote_rate_ip = 3/60: three votes (changes) accepted (%s)" % codes)
+            is_(codes[3], 429, "the fourth from the same address within a minute is refused")
+
 
 run(main)

@@ -128,5 +128,13 @@ void token_print_all(store *s);
 /* The value for key into arena, or NULL. */
 char *setting_get(store *s, arena *a, const char *key);
 bool setting_set(store *s, const char *key, const char *value);
+/* A rate-limit setting "N/SECONDS" (e.g. comment_rate_ip = "30/600") into *max
+ * and *window; both left unchanged (the caller's defaults) when the key is
+ * absent or malformed. */
+void setting_rate(store *s, const char *key, int *max, int *window);
+/* Poll votes (changes included) per IP address per minute, unless the site
+ * admin set another figure on /admin/participation (setting poll_vote_rate_ip). */
+#define POLL_VOTE_RATE_IP_DEFAULT 300
+#define POLL_VOTE_RATE_IP_MAX 100000
 
 #endif

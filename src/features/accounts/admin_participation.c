@@ -502,6 +502,11 @@ static void settings_page(struct req *r, int status, const struct form_errors *e
 		e ? kv_get(&r->form, "flag_threshold") : (thr ? thr : "3"), "required min=\"1\" max=\"100\"");
 	f_input(r, e, "min_age_hours", "participate.min_age_hours", "number",
 		e ? kv_get(&r->form, "min_age_hours") : (age ? age : "0"), "required min=\"0\" max=\"8760\"");
+	int votes = POLL_VOTE_RATE_IP_DEFAULT, window = 60;
+	setting_rate(s, "poll_vote_rate_ip", &votes, &window);
+	f_input(r, e, "poll_votes_per_ip", "participate.poll_votes_per_ip", "number",
+		e ? kv_get(&r->form, "poll_votes_per_ip") : arena_printf(r->a, "%d", window == 60 ? votes : votes * 60 / window),
+		"min=\"1\" max=\"100000\"");
 	bool checked = e ? kv_get(&r->form, "verified_only") != NULL : (vonly && !strcmp(vonly, "1"));
 	h_printf(&r->out, "<p class=\"field\"><label><input type=\"checkbox\" name=\"verified_only\" value=\"1\"%s> %s</label></p>",
 		 checked ? " checked" : "", TR(r, "participate.verified_only_setting"));
@@ -523,6 +528,11 @@ static void settings_post(struct req *r)
 		form_error(&e, "flag_threshold", "participate.bad_threshold");
 	if (!parse_int64(kv_get(&r->form, "min_age_hours"), 0, MIN_AGE_MAX_HOURS, &age))
 		form_error(&e, "min_age_hours", "participate.bad_min_age");
+	const char *pv = kv_get(&r->form, "poll_votes_per_ip");
+	int64_t votes = 0;
+	bool set_votes = pv && *pv; /* absent or empty: unchanged */
+	if (set_votes && !parse_int64(pv, 1, POLL_VOTE_RATE_IP_MAX, &votes))
+		form_error(&e, "poll_votes_per_ip", "participate.bad_poll_votes_per_ip");
 	const char *vo = kv_get(&r->form, "verified_only");
 	bool vonly = vo && (!strcmp(vo, "1") || !strcmp(vo, "on"));
 	if (e.n) {
@@ -531,13 +541,15 @@ static void settings_post(struct req *r)
 	}
 	const char *ts = arena_printf(r->a, "%lld", (long long)thr), *as = arena_printf(r->a, "%lld", (long long)age);
 	if (!setting_set(s, "flag_threshold", ts) || !setting_set(s, "participation_min_age_hours", as) ||
-	    !setting_set(s, "participation_verified_only", vonly ? "1" : "0")) {
+	    !setting_set(s, "participation_verified_only", vonly ? "1" : "0") ||
+	    (set_votes && !setting_set(s, "poll_vote_rate_ip", arena_printf(r->a, "%lld/60", (long long)votes)))) {
 		resp_error(r, 503, "error.unavailable");
 		return;
 	}
 	audit_record(r, s, "settings.participation", NULL, 0,
-		     arena_printf(r->a, "flag_threshold=%s participation_min_age_hours=%s participation_verified_only=%s", ts, as,
-				  vonly ? "1" : "0"));
+		     arena_printf(r->a, "flag_threshold=%s participation_min_age_hours=%s participation_verified_only=%s%s", ts,
+				  as, vonly ? "1" : "0",
+				  set_votes ? arena_printf(r->a, " poll_vote_rate_ip=%lld/60", (long long)votes) : ""));
 	page_cache_bump();
 	settings_page(r, 200, NULL, "participate.settings_saved");
 }

@@ -202,6 +202,18 @@ char *setting_get(store *s, arena *a, const char *key)
 	return v;
 }
 
+void setting_rate(store *s, const char *key, int *max, int *window)
+{
+	arena *a = arena_new();
+	const char *v = setting_get(s, a, key);
+	int m, w, used = 0;
+	if (v && sscanf(v, "%d/%d%n", &m, &w, &used) == 2 && !v[used] && m > 0 && w > 0) {
+		*max = m;
+		*window = w;
+	}
+	arena_free(a);
+}
+
 bool setting_set(store *s, const char *key, const char *value)
 {
 	return store_run(s, "INSERT INTO settings(key, value) VALUES (?, ?) "

@@ -355,26 +355,14 @@ static void fail(struct comment_result *res, int status, const char *key, const 
 }
 
 /* "max/window" from a setting, or the defaults. */
-static void rate_setting(store *s, const char *key, int *max, int *window)
-{
-	arena *a = arena_new();
-	const char *v = setting_get(s, a, key);
-	int m, w, used = 0;
-	if (v && sscanf(v, "%d/%d%n", &m, &w, &used) == 2 && !v[used] && m > 0 && w > 0) {
-		*max = m;
-		*window = w;
-	}
-	arena_free(a);
-}
-
 /* Takes one event from the per-account and per-IP limits of kind ("comment",
  * "vote"); false with a 429 result when either is spent. */
 static bool rate_ok(store *s, arena *a, const char *kind, int64_t user_id, const char *ip, struct comment_result *res)
 {
 	bool vote = !strcmp(kind, "vote");
 	int am = vote ? 60 : 10, aw = vote ? 60 : 600, im = vote ? 300 : 30, iw = vote ? 60 : 600, retry = 0;
-	rate_setting(s, vote ? "comment_vote_rate_account" : "comment_rate_account", &am, &aw);
-	rate_setting(s, vote ? "comment_vote_rate_ip" : "comment_rate_ip", &im, &iw);
+	setting_rate(s, vote ? "comment_vote_rate_account" : "comment_rate_account", &am, &aw);
+	setting_rate(s, vote ? "comment_vote_rate_ip" : "comment_rate_ip", &im, &iw);
 	if (!ratelimit_take(arena_printf(a, "%s-acct:%lld", kind, (long long)user_id), am, aw, &retry) ||
 	    !ratelimit_take(arena_printf(a, "%s-ip:%s", kind, ip ? ip : "-"), im, iw, &retry)) {
 		fail(res, 429, vote ? "comments.vote_rate_limited" : "comments.rate_limited", NULL);

@@ -25,9 +25,11 @@ void polls_init(void);
 #define POLL_OPTION_MAX 200     /* characters */
 #define POLL_OPTIONS_MIN 2
 #define POLL_OPTIONS_MAX 20
-/* Anti-abuse: votes (including changes) per account and per IP per minute. */
+/* Anti-abuse defaults: votes (including changes) per account and per IP address
+ * per minute (per IP: POLL_VOTE_RATE_IP_DEFAULT of accounts.h); the settings
+ * poll_vote_rate_account / poll_vote_rate_ip ("N/SECONDS", accounts.h
+ * setting_rate; the second is on /admin/participation) override them. */
 #define POLL_VOTES_PER_ACCOUNT 20
-#define POLL_VOTES_PER_IP 300
 
 struct poll {
 	int64_t id, dept_id, created_by;

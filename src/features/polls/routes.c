@@ -243,9 +243,11 @@ static int vote_common(struct req *r, store *s, const struct poll *p, const int6
 		*key = why ? why : "error.forbidden";
 		return 403;
 	}
-	int retry = 0;
-	if (!ratelimit_take(arena_printf(r->a, "vote-acct:%lld", (long long)who->user_id), POLL_VOTES_PER_ACCOUNT, 60, &retry) ||
-	    !ratelimit_take(arena_printf(r->a, "vote-ip:%s", r->ip), POLL_VOTES_PER_IP, 60, &retry)) {
+	int retry = 0, am = POLL_VOTES_PER_ACCOUNT, aw = 60, im = POLL_VOTE_RATE_IP_DEFAULT, iw = 60;
+	setting_rate(s, "poll_vote_rate_account", &am, &aw);
+	setting_rate(s, "poll_vote_rate_ip", &im, &iw);
+	if (!ratelimit_take(arena_printf(r->a, "vote-acct:%lld", (long long)who->user_id), am, aw, &retry) ||
+	    !ratelimit_take(arena_printf(r->a, "vote-ip:%s", r->ip), im, iw, &retry)) {
 		resp_header(r, "Retry-After", arena_printf(r->a, "%d", retry > 0 ? retry : 60));
 		*key = "poll.rate_limited";
 		return 429;
