@@ -33,6 +33,37 @@ size_t utf8_length(const char *s)
 	return n;
 }
 
+bool utf8_text_within(const char *s, size_t maxchars)
+{
+	return s && utf8_valid_text(s, strlen(s)) && utf8_length(s) <= maxchars;
+}
+
+int split_lines(arena *a, const char *text, int max, const char ***out)
+{
+	int n = 0;
+	const char **v = arena_alloc(a, sizeof *v * (size_t)(max + 2));
+	const char *p = text ? text : "";
+	while (*p) {
+		const char *e = strchr(p, '\n');
+		size_t len = e ? (size_t)(e - p) : strlen(p);
+		const char *b = p;
+		while (len && isspace((unsigned char)*b))
+			b++, len--;
+		while (len && isspace((unsigned char)b[len - 1]))
+			len--;
+		if (len) {
+			if (n > max)
+				break;
+			v[n++] = arena_strndup(a, b, len);
+		}
+		if (!e)
+			break;
+		p = e + 1;
+	}
+	*out = v;
+	return n;
+}
+
 void hex_encode(char *out, const unsigned char *in, size_t n)
 {
 	static const char digits[] = "0123456789abcdef";

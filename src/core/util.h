@@ -13,6 +13,13 @@
 bool utf8_valid_text(const char *s, size_t n);
 /* Number of code points in a valid UTF-8 string. */
 size_t utf8_length(const char *s);
+/* True when s is not NULL, valid text (utf8_valid_text) and at most maxchars
+ * code points long. */
+bool utf8_text_within(const char *s, size_t maxchars);
+/* Splits text (NULL = "") into its lines, each trimmed of white space, empty
+ * ones skipped, into *out (arena). Stops after max + 1 lines, so that a
+ * result above max tells "too many". Returns the count. */
+int split_lines(arena *a, const char *text, int max, const char ***out);
 
 /* Fills out with n random bytes encoded as 2n hex characters plus NUL
  * (out must hold 2n+1). Cryptographically secure (libsodium). */

@@ -145,6 +145,16 @@ def main():
         r = api(ed, "POST", "/api/v1/polls/%d/vote" % h["id"], {"options": [h["options"][0]["id"]]})
         is_((r.status, r.json()["error"]["code"]), (409, "not_open"), "voting after closing is refused")
         is_(api(ed, "GET", "/api/v1/polls/%d/results" % h["id"]).json()["ballots"], 1, "count unchanged after a late vote")
+        # list filters, page and API
+        ids = lambda j: [x["id"] for x in j["items"]]
+        closed = api(cit, "GET", "/api/v1/polls?state=closed").json()
+        ok(h["id"] in ids(closed) and pid not in ids(closed), "?state=closed lists the closed poll, not the open one")
+        opened = api(cit, "GET", "/api/v1/polls?state=open&dept=roads").json()
+        ok(pid in ids(opened) and h["id"] not in ids(opened), "?state=open&dept=roads lists the open poll only")
+        like(anon.get("/polls?state=closed").text, "Hidden results", "the page with ?state=closed lists it too")
+        for q in ("state=bogus", "dept=nowhere", "page=0", "page=x"):
+            is_(anon.get("/polls?" + q).status, 400, "/polls?%s: 400" % q)
+            is_(api(cit, "GET", "/api/v1/polls?" + q).status, 400, "/api/v1/polls?%s: 400" % q)
         # upcoming
         up = create(ed, question="Later?", opens_at="2099-01-01T00:00:00Z")
         r = api(cit, "POST", "/api/v1/polls/%d/vote" % up["id"], {"options": [up["options"][0]["id"]]})

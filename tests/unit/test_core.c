@@ -124,6 +124,17 @@ static void test_utf8(void)
 	is_int(utf8_length("abc"), 3, "utf8_length ASCII");
 	is_int(utf8_length("مرحبا"), 5, "utf8_length Arabic counts code points");
 	is_int(utf8_length("é\xF0\x9F\x98\x80"), 2, "utf8_length 2- and 4-byte");
+	ok(utf8_text_within("مرحبا", 5) && !utf8_text_within("مرحبا", 4), "utf8_text_within counts code points");
+	ok(!utf8_text_within(NULL, 10) && !utf8_text_within("a\x01", 10) && !utf8_text_within("\xff", 10),
+	   "utf8_text_within: NULL, control characters and invalid UTF-8 refused");
+	arena *a = arena_new();
+	const char **v;
+	int n = split_lines(a, "  نعم \r\n\n\t\nOui  \n  no", 5, &v);
+	ok(n == 3 && !strcmp(v[0], "نعم") && !strcmp(v[1], "Oui") && !strcmp(v[2], "no"),
+	   "split_lines trims, skips blank lines, keeps order");
+	is_int(split_lines(a, "a\nb\nc\nd\ne", 2, &v), 3, "split_lines stops at max + 1 (too many)");
+	is_int(split_lines(a, NULL, 2, &v), 0, "split_lines of NULL: none");
+	arena_free(a);
 }
 
 static void test_hex_random(void)

@@ -115,25 +115,30 @@ static void poll_meta(struct req *r, const struct poll *p, int64_t now)
 	h_raw(&r->out, "</p>");
 }
 
+/* The list filters of the query string (?state=upcoming|open|closed, ?dept=SLUG,
+ * ?page=N) into *st (-1 = any; 0, 1, 2 as poll_list takes them), *dept_id (0 =
+ * any) and *page; false after answering 400 when one is malformed or unknown. */
+static bool list_filters(struct req *r, store *s, int *st, int64_t *dept_id, int64_t *page)
+{
+	const char *state = kv_get(&r->query, "state"), *dept = kv_get(&r->query, "dept"), *pg = kv_get(&r->query, "page");
+	*st = -1, *dept_id = 0, *page = 1;
+	if (state && *state)
+		*st = !strcmp(state, "upcoming") ? 0 : !strcmp(state, "open") ? 1 : !strcmp(state, "closed") ? 2 : -2;
+	if (*st == -2 || (dept && *dept && !(*dept_id = dept_by_slug(s, dept))) || (pg && !parse_int64(pg, 1, 10000, page))) {
+		resp_error(r, 400, "error.bad_request");
+		return false;
+	}
+	return true;
+}
+
 static void list_page(struct req *r)
 {
 	store *s = req_store(r);
-	if (!s)
+	int st;
+	int64_t dept_id, page;
+	if (!s || !list_filters(r, s, &st, &dept_id, &page))
 		return;
-	const char *state = kv_get(&r->query, "state"), *dept = kv_get(&r->query, "dept"), *pg = kv_get(&r->query, "page");
-	int st = -1;
-	int64_t dept_id = 0, page = 1;
-	if (state && *state) {
-		st = !strcmp(state, "upcoming") ? 0 : !strcmp(state, "open") ? 1 : !strcmp(state, "closed") ? 2 : -2;
-		if (st == -2) {
-			resp_error(r, 400, "error.bad_request");
-			return;
-		}
-	}
-	if ((dept && *dept && !(dept_id = dept_by_slug(s, dept))) || (pg && !parse_int64(pg, 1, 10000, &page))) {
-		resp_error(r, 400, "error.bad_request");
-		return;
-	}
+	const char *state = kv_get(&r->query, "state"), *dept = kv_get(&r->query, "dept");
 	int64_t now = now_s();
 	struct poll *ps;
 	int n = poll_list(s, r->a, dept_id, st, now, PAGE_SIZE + 1, (int)((page - 1) * PAGE_SIZE), &ps);
@@ -366,38 +371,6 @@ struct poll_input {
 	bool results_after_close, changeable, verified_only;
 };
 
-/* Splits the options text (one per line) into trimmed, non-empty labels. */
-static int split_lines(arena *a, const char *text, const char ***out)
-{
-	int n = 0;
-	const char **v = arena_alloc(a, sizeof *v * (POLL_OPTIONS_MAX + 2));
-	const char *p = text ? text : "";
-	while (*p) {
-		const char *e = strchr(p, '\n');
-		size_t len = e ? (size_t)(e - p) : strlen(p);
-		const char *b = p;
-		while (len && isspace((unsigned char)*b))
-			b++, len--;
-		while (len && isspace((unsigned char)b[len - 1]))
-			len--;
-		if (len) {
-			if (n > POLL_OPTIONS_MAX)
-				break;
-			v[n++] = arena_strndup(a, b, len);
-		}
-		if (!e)
-			break;
-		p = e + 1;
-	}
-	*out = v;
-	return n;
-}
-
-static bool valid_text(const char *s, size_t maxchars)
-{
-	return s && utf8_valid_text(s, strlen(s)) && utf8_length(s) <= maxchars;
-}
-
 static bool parse_when(const char *v, int64_t *out)
 {
 	time_t t;
@@ -419,7 +392,7 @@ static bool apply_input(struct req *r, store *s, const struct poll_input *in, st
 	*nopts = 0;
 	if (!in->question || !*in->question)
 		form_error(e, "question", "form.required");
-	else if (!valid_text(in->question, POLL_QUESTION_MAX))
+	else if (!utf8_text_within(in->question, POLL_QUESTION_MAX))
 		form_error(e, "question", "form.too_long");
 	else
 		p->question = in->question;
@@ -436,11 +409,11 @@ static bool apply_input(struct req *r, store *s, const struct poll_input *in, st
 	bool may_change_options = !p->id || p->ballots == 0;
 	if (may_change_options && in->options) {
 		const char **v;
-		int n = split_lines(r->a, in->options, &v);
+		int n = split_lines(r->a, in->options, POLL_OPTIONS_MAX, &v);
 		if (n < POLL_OPTIONS_MIN || n > POLL_OPTIONS_MAX)
 			form_error(e, "options", "poll.options_count");
 		for (int i = 0; i < n; i++)
-			if (!valid_text(v[i], POLL_OPTION_MAX)) {
+			if (!utf8_text_within(v[i], POLL_OPTION_MAX)) {
 				form_error(e, "options", "form.too_long");
 				break;
 			}
@@ -689,17 +662,10 @@ static void close_post(struct req *r)
 static void api_list(struct req *r)
 {
 	store *s = req_store(r);
-	if (!s)
+	int st;
+	int64_t dept_id, page;
+	if (!s || !list_filters(r, s, &st, &dept_id, &page))
 		return;
-	const char *state = kv_get(&r->query, "state"), *dept = kv_get(&r->query, "dept"), *pg = kv_get(&r->query, "page");
-	int st = -1;
-	int64_t dept_id = 0, page = 1;
-	if (state && *state)
-		st = !strcmp(state, "upcoming") ? 0 : !strcmp(state, "open") ? 1 : !strcmp(state, "closed") ? 2 : -2;
-	if (st == -2 || (dept && *dept && !(dept_id = dept_by_slug(s, dept))) || (pg && !parse_int64(pg, 1, 10000, &page))) {
-		resp_error(r, 400, "error.bad_request");
-		return;
-	}
 	struct poll *ps;
 	int n = poll_list(s, r->a, dept_id, st, now_s(), PAGE_SIZE + 1, (int)((page - 1) * PAGE_SIZE), &ps);
 	json_t *items = json_array();

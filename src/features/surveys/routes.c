@@ -840,45 +840,14 @@ struct survey_input {
 	bool questions_given;
 };
 
-static int split_lines(arena *a, const char *text, const char ***out)
-{
-	int n = 0;
-	const char **v = arena_alloc(a, sizeof *v * (SURVEY_OPTIONS_MAX + 2));
-	const char *p = text ? text : "";
-	while (*p) {
-		const char *e = strchr(p, '\n');
-		size_t len = e ? (size_t)(e - p) : strlen(p);
-		const char *b = p;
-		while (len && isspace((unsigned char)*b))
-			b++, len--;
-		while (len && isspace((unsigned char)b[len - 1]))
-			len--;
-		if (len) {
-			if (n > SURVEY_OPTIONS_MAX)
-				break;
-			v[n++] = arena_strndup(a, b, len);
-		}
-		if (!e)
-			break;
-		p = e + 1;
-	}
-	*out = v;
-	return n;
-}
-
-static bool short_text(const char *s, size_t max)
-{
-	return s && utf8_valid_text(s, strlen(s)) && utf8_length(s) <= max;
-}
-
 static bool apply_input(struct req *r, store *s, const struct survey_input *in, struct survey *sv, bool questions, struct form_errors *e)
 {
 	if (!in->title || !*in->title)
 		form_error(e, "title", "form.required");
-	else if (!short_text(in->title, SURVEY_TITLE_MAX))
+	else if (!utf8_text_within(in->title, SURVEY_TITLE_MAX))
 		form_error(e, "title", "form.too_long");
 	sv->title = in->title ? in->title : "";
-	if (in->intro && !short_text(in->intro, SURVEY_INTRO_MAX))
+	if (in->intro && !utf8_text_within(in->intro, SURVEY_INTRO_MAX))
 		form_error(e, "intro", "form.too_long");
 	sv->intro = in->intro ? in->intro : "";
 	if (!sv->id) {
@@ -919,7 +888,7 @@ static bool apply_input(struct req *r, store *s, const struct survey_input *in, 
 		struct s_question *q = &sv->questions[sv->nquestions++];
 		q->label = qi->label;
 		q->required = qi->required;
-		if (!short_text(qi->label, SURVEY_LABEL_MAX))
+		if (!utf8_text_within(qi->label, SURVEY_LABEL_MAX))
 			form_error(e, f, "form.too_long");
 		if (!q_kind_parse(qi->kind, &q->kind)) {
 			form_error(e, arena_printf(r->a, "q%d_kind", i + 1), "form.invalid_choice");
@@ -927,12 +896,12 @@ static bool apply_input(struct req *r, store *s, const struct survey_input *in, 
 		}
 		if (q->kind == Q_SINGLE || q->kind == Q_MULTIPLE) {
 			const char **v;
-			int n = split_lines(r->a, qi->options, &v);
+			int n = split_lines(r->a, qi->options, SURVEY_OPTIONS_MAX, &v);
 			if (n < 2 || n > SURVEY_OPTIONS_MAX)
 				form_error(e, arena_printf(r->a, "q%d_options", i + 1), "poll.options_count");
 			q->options = arena_alloc(r->a, sizeof *q->options * (size_t)(n + 1));
 			for (int k = 0; k < n && k < SURVEY_OPTIONS_MAX; k++) {
-				if (!short_text(v[k], SURVEY_LABEL_MAX))
+				if (!utf8_text_within(v[k], SURVEY_LABEL_MAX))
 					form_error(e, arena_printf(r->a, "q%d_options", i + 1), "form.too_long");
 				q->options[q->noptions++].label = v[k];
 			}
