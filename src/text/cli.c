@@ -24,7 +24,7 @@ static int usage_to(FILE *f)
 	      "       majlis text lang | pii | simhash\n"
 	      "       majlis text normalize [--lang ar|fr|en] | terms [--lang L]\n"
 	      "       majlis text eval --data FILE.tsv [--labels L,..] [--model FILE] [--holdout K [--fold R]]\n"
-	      "       majlis text train --out FILE [--c C] [--bits B] [--holdout K [--fold R]] [--labels L,..] [--cv-seconds S] [--binary] [--nb] [--groups G] DATA.tsv...\n"
+	      "       majlis text train --out FILE [--c C] [--bits B] [--holdout K [--fold R]] [--labels L,..] [--cv-seconds S] [--binary] [--no-nb] [--groups G] DATA.tsv...\n"
 	      "       majlis text bench --data FILE [--model FILE]\n",
 	      f);
 	return f == stdout ? 0 : 2;
@@ -286,7 +286,8 @@ done:
 static int cmd_train(int argc, char **argv)
 {
 	const char *out = NULL, *labels = "neg,neu,pos";
-	sent_train_opts o = {0};
+	/* defaults: the shipped model's options (models/sentiment.md), but one model */
+	sent_train_opts o = {.bits = 18, .nb = 1};
 	int holdout = 0, fold = -1, nfiles = 0;
 	struct tsv t = {0}, keep = {0};
 	char note[2048] = "";
@@ -313,6 +314,8 @@ static int cmd_train(int argc, char **argv)
 			o.binary = 1;
 		else if (!strcmp(a, "--nb"))
 			o.nb = 1;
+		else if (!strcmp(a, "--no-nb"))
+			o.nb = 0;
 		else if (!strcmp(a, "--groups") && i + 1 < argc)
 			o.groups = argv[++i];
 		else if (a[0] == '-' && a[1] == '-')
