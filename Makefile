@@ -31,7 +31,7 @@ UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 EMBED    := $(sort $(wildcard static/*.css static/*.js static/*.svg i18n/*.txt models/*.model))
 
-.PHONY: all clean tests
+.PHONY: all clean tests print-cflags print-ldlibs
 all: $(BUILD)/majlis $(UNIT_BIN)
 tests: $(UNIT_BIN)
 
@@ -64,3 +64,10 @@ clean:
 	rm -rf build build-asan
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+
+# Compile and link flags of a program built on libmajlis.a (the bench/ tools use
+# them, so that a library added here is not forgotten there).
+print-cflags:
+	@echo $(shell pkg-config --cflags $(PKGS))
+print-ldlibs:
+	@echo $(LDLIBS)

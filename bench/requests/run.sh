@@ -76,11 +76,12 @@ LIBMAJLIS=$(dirname "$MAJLIS_BIN")/libmajlis.a
 cp "$MAJLIS_BIN" "$BENCH_DIR/bin/majlis"
 cp "$LIBMAJLIS" "$BENCH_DIR/bin/libmajlis.a"
 MAJLIS="$BENCH_DIR/bin/majlis"
-PKGS="libmicrohttpd sqlite3 jansson libsodium libcurl libcmark libutf8proc zlib libcrypto"
+MAJLIS_CFLAGS=$(make -s --no-print-directory -C "$ROOT" print-cflags)
+MAJLIS_LDLIBS=$(make -s --no-print-directory -C "$ROOT" print-ldlibs)
 CFLAGS="-std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-parameter -O2 -g"
 for tool in gen_requests inbox_bench direct; do
-	cc $CFLAGS -Isrc -Ibuild/gen $(pkg-config --cflags $PKGS) -o "$BENCH_DIR/bin/$tool" "$HERE/$tool.c" \
-		"$BENCH_DIR/bin/libmajlis.a" $(pkg-config --libs $PKGS) -lstemmer -llinear -lm -lpthread
+	cc $CFLAGS -Isrc -Ibuild/gen $MAJLIS_CFLAGS -o "$BENCH_DIR/bin/$tool" "$HERE/$tool.c" \
+		"$BENCH_DIR/bin/libmajlis.a" $MAJLIS_LDLIBS
 done
 
 wait_up() { # url

@@ -49,11 +49,12 @@ LIBMAJLIS=$(dirname "$MAJLIS_BIN")/libmajlis.a
 cp "$MAJLIS_BIN" "$BENCH_DIR/bin/majlis"
 cp "$LIBMAJLIS" "$BENCH_DIR/bin/libmajlis.a"
 MAJLIS="$BENCH_DIR/bin/majlis"
-PKGS="libmicrohttpd sqlite3 jansson libsodium libcurl libcmark libutf8proc zlib libcrypto"
+MAJLIS_CFLAGS=$(make -s --no-print-directory -C "$ROOT" print-cflags)
+MAJLIS_LDLIBS=$(make -s --no-print-directory -C "$ROOT" print-ldlibs)
 CFLAGS="-std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-parameter -O2 -g"
 tool() { # name source library
-	cc $CFLAGS -Isrc -Ibuild/gen $(pkg-config --cflags $PKGS) -o "$BENCH_DIR/bin/$1" "$HERE/$2.c" \
-		"$3" $(pkg-config --libs $PKGS) -lstemmer -llinear -lcsv -lm -lpthread
+	cc $CFLAGS -Isrc -Ibuild/gen $MAJLIS_CFLAGS -o "$BENCH_DIR/bin/$1" "$HERE/$2.c" \
+		"$3" $MAJLIS_LDLIBS
 }
 tool gen_search gen_search "$BENCH_DIR/bin/libmajlis.a"
 tool qbench qbench "$BENCH_DIR/bin/libmajlis.a"
